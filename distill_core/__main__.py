@@ -1,0 +1,171 @@
+"""The CLI: the app's runs, headless.
+
+    python -m distill_core distill --task sentiment --seeds 3
+    python -m distill_core distill --data reviews.csv --text-col review --label-col stars
+    python -m distill_core tasks
+
+Bad input exits non-zero with one line on stderr, never a traceback
+(set DISTILL_LAB_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def _layers(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated layer numbers such as 0,2,4, got '{text}'") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, like every other bad input
+        print(f"error: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m distill_core", description="Distillation Lab, headless.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    d = sub.add_parser("distill", help="teacher vs hard-label student vs distilled student, over seeds")
+    src = d.add_mutually_exclusive_group()
+    src.add_argument("--task", help="a sample task (see `tasks`); default sentiment")
+    src.add_argument("--data", help="a CSV or TSV file of your own")
+    d.add_argument("--text-col", default="text", help="text column of --data (default: text)")
+    d.add_argument("--label-col", default="label", help="label column of --data (default: label)")
+    d.add_argument("--teacher", default="bundled", help="'bundled' (offline MiniLM), a model folder, or a hub id")
+    d.add_argument("--teacher-epochs", type=int, default=4)
+    d.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
+    d.add_argument("--init", choices=["teacher", "random"], default="teacher")
+    d.add_argument("--architecture", choices=["bert", "distilbert"], default="bert")
+    d.add_argument("--temperature", type=float, default=4.0)
+    d.add_argument("--alpha", type=float, default=0.5, help="weight of the hard labels")
+    d.add_argument("--epochs", type=int, default=3)
+    d.add_argument("--lr", type=float, default=1e-4)
+    d.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
+    d.add_argument("--max-train", type=int, default=None, help="cap on labelled training rows")
+    d.add_argument("--no-transfer", action="store_true", help="distil on the labelled rows only")
+    d.add_argument("--transfer-size", type=int, default=None, help="cap on unlabelled transfer rows")
+    d.add_argument("--no-latency", action="store_true")
+    d.add_argument("--json", help="also write the full report to this JSON file")
+    d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
+    sub.add_parser("tasks", help="list the sample tasks")
+    return p
+
+
+def _progress_printer():
+    last = {"t": 0.0, "phase": None}
+
+    def on_event(e: dict) -> None:
+        now = time.monotonic()
+        if e["kind"] == "phase":
+            print(f"[{e['phase']}] {e['message']}", file=sys.stderr, flush=True)
+        elif e["kind"] == "progress" and now - last["t"] > 5:
+            last["t"] = now
+            eta = f", about {e['eta_s']:.0f} s left" if e.get("eta_s") else ""
+            print(f"  {100 * e['fraction']:.0f}% done{eta}", file=sys.stderr, flush=True)
+        elif e["kind"] == "eval":
+            print(f"  {e['phase']}: epoch {e['epoch']} validation accuracy {100 * e['val_accuracy']:.1f}%", file=sys.stderr, flush=True)
+
+    return on_event
+
+
+def cmd_distill(args) -> int:
+    from .comparison import DistillSpec, run_comparison
+    from .formatting import report_table
+    from .runs import RunStore
+
+    spec = DistillSpec(
+        task=None if args.data else (args.task or "sentiment"),
+        data_file=args.data,
+        text_col=args.text_col,
+        label_col=args.label_col,
+        teacher=args.teacher,
+        teacher_epochs=args.teacher_epochs,
+        student_layers=args.student_layers,
+        init=args.init,
+        architecture=args.architecture,
+        temperature=args.temperature,
+        alpha=args.alpha,
+        epochs=args.epochs,
+        learning_rate=args.lr,
+        seeds=list(range(args.seeds)),
+        max_train=args.max_train,
+        use_transfer=not args.no_transfer,
+        transfer_size=args.transfer_size,
+        latency=not args.no_latency,
+    )
+    spec.validate()
+    store = None if args.no_store else RunStore()
+    run_id = store.create("distill", spec.task or os.path.basename(spec.data_file), spec.as_dict(), status="running", owner="cli") if store else None
+    if store:
+        store.start(run_id)
+    started = time.perf_counter()
+    try:
+        report = run_comparison(
+            spec, home=store.home if store else None, on_event=_progress_printer(),
+            artefact_dir=store.artefact_dir(run_id) if store else None,
+        )
+    except KeyboardInterrupt:
+        if store:
+            store.fail(run_id, "cancelled from the command line", status="cancelled")
+        raise
+    except Exception as exc:
+        if store:
+            store.fail(run_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise
+    if store:
+        store.finish(run_id, report.as_dict(), artefacts=str(store.artefact_dir(run_id)))
+    print()
+    print(f"task {report.task['task']}: {report.task['train_used']} labelled training rows, "
+          f"{report.task['transfer_used']} transfer rows, {report.task['test']} test rows; "
+          f"{len(spec.seeds)} seed(s); T={spec.temperature:g}, alpha={spec.alpha:g}, student layers "
+          f"{report.spec['student_layers'] or 'one in two'}")
+    print(report_table(report))
+    print()
+    print(report.verdict())
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"wall time {time.perf_counter() - started:.0f} s" + (" (teacher from cache)" if report.teacher_cached else "")
+          + (f"; recorded as run {run_id}" if run_id else ""))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report.as_dict(), f, indent=1, default=float)
+    return 0
+
+
+def cmd_tasks(args) -> int:
+    from .data import available_sample_tasks
+
+    for name, info in available_sample_tasks().items():
+        print(f"{name:12s} {info.title}: {info.description}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .errors import DistillError
+
+    try:
+        return {"distill": cmd_distill, "tasks": cmd_tasks}[args.command](args)
+    except DistillError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line for users; DISTILL_LAB_DEBUG=1 for the traceback
+        if os.environ.get("DISTILL_LAB_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

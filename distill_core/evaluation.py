@@ -1,0 +1,69 @@
+"""Metrics over predicted logits: accuracy, macro-F1, agreement, calibration, confusion."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .temperature import softmax_t
+
+
+@dataclass
+class Metrics:
+    accuracy: float
+    macro_f1: float
+    ece: float  # expected calibration error, 10 equal-width confidence bins
+    agreement: float | None = None  # share of examples where the argmax matches the teacher's
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def accuracy(labels, preds) -> float:
+    labels, preds = np.asarray(labels), np.asarray(preds)
+    return float((labels == preds).mean()) if len(labels) else float("nan")
+
+
+def macro_f1(labels, preds, num_labels: int) -> float:
+    """Unweighted mean of per-class F1 over all classes present in labels or predictions."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(labels, preds, labels=list(range(num_labels)), average="macro", zero_division=0))
+
+
+def expected_calibration_error(labels, probs, n_bins: int = 10) -> float:
+    """ECE (Guo et al. 2017): sum over confidence bins of |accuracy - confidence| x bin share."""
+    probs = np.asarray(probs, dtype=np.float64)
+    labels = np.asarray(labels)
+    conf = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == labels
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        in_bin = (conf > lo) & (conf <= hi)
+        if in_bin.any():
+            ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
+    return float(ece)
+
+
+def confusion(labels, preds, num_labels: int) -> np.ndarray:
+    """(true, predicted) counts."""
+    m = np.zeros((num_labels, num_labels), dtype=int)
+    for y, p in zip(labels, preds):
+        m[int(y), int(p)] += 1
+    return m
+
+
+def evaluate_logits(logits, labels, num_labels: int, teacher_logits=None) -> Metrics:
+    logits = np.asarray(logits)
+    preds = logits.argmax(axis=1)
+    agreement = None
+    if teacher_logits is not None:
+        agreement = float((np.asarray(teacher_logits).argmax(axis=1) == preds).mean())
+    return Metrics(
+        accuracy=accuracy(labels, preds),
+        macro_f1=macro_f1(labels, preds, num_labels),
+        ece=expected_calibration_error(labels, softmax_t(logits, 1.0)),
+        agreement=agreement,
+    )

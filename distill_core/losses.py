@@ -1,0 +1,173 @@
+"""Distillation objectives, each with its formula and its paper.
+
+Shapes: logits (batch, classes); hidden states (batch, seq, hidden); attention
+(batch, heads, seq, seq); attention_mask (batch, seq) with 1 for real tokens, 0 for padding.
+Every token-level loss averages over real tokens only, so padding never teaches anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+IGNORE_LABEL = -100  # rows of the transfer set carry no hard label
+
+
+@dataclass
+class KDLoss:
+    """The KD loss and its parts, detached to floats for logging."""
+
+    total: torch.Tensor  # scalar, with grad
+    hard: float  # CE(student, labels) over labelled rows
+    kl: float  # KL(teacher_T || student_T), batchmean
+    soft: float  # T^2 * kl, the soft term as it enters the total
+
+    def parts(self) -> dict[str, float]:
+        return {"loss": float(self.total.detach()), "hard_ce": self.hard, "soft_kl_t2": self.soft}
+
+
+def soft_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """KL(softmax(t/T) || softmax(s/T)) summed over classes and averaged over the batch.
+
+    F.kl_div takes the student's log-probabilities and the teacher's; ``reduction="batchmean"``
+    divides the sum by the batch size, which is the mathematical KL per example. The default
+    ``"mean"`` also divides by the number of classes and silently shrinks the soft term K times.
+    """
+    log_p_student = F.log_softmax(student_logits / temperature, dim=-1)
+    log_p_teacher = F.log_softmax(teacher_logits / temperature, dim=-1)
+    return F.kl_div(log_p_student, log_p_teacher, reduction="batchmean", log_target=True)
+
+
+def kd_loss(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor | None,
+    labels: torch.Tensor | None,
+    temperature: float = 4.0,
+    alpha: float = 0.5,
+) -> KDLoss:
+    """Logit distillation (Hinton, Vinyals & Dean 2015).
+
+        L = alpha * CE(student, labels) + (1 - alpha) * T^2 * KL(softmax(t/T) || softmax(s/T))
+
+    alpha weights the hard labels. The T^2 factor keeps the soft term's gradient, which scales as
+    1/T^2, comparable across temperatures. Rows whose label is IGNORE_LABEL (transfer-set text)
+    contribute to the soft term only; with no teacher the loss is plain cross-entropy.
+    """
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+    if temperature <= 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
+    zero = student_logits.new_zeros(())
+    hard = zero
+    if labels is not None and bool((labels != IGNORE_LABEL).any()):
+        hard = F.cross_entropy(student_logits, labels, ignore_index=IGNORE_LABEL)
+    if teacher_logits is None:
+        return KDLoss(total=hard, hard=float(hard.detach()), kl=0.0, soft=0.0)
+    kl = soft_kl(student_logits, teacher_logits.to(student_logits.dtype), temperature)
+    soft = temperature**2 * kl
+    total = alpha * hard + (1.0 - alpha) * soft
+    return KDLoss(total=total, hard=float(hard.detach()), kl=float(kl.detach()), soft=float(soft.detach()))
+
+
+def kl_reductions(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> dict[str, float]:
+    """The pitfall, side by side: nn.KLDivLoss() with its default "mean" vs "batchmean".
+
+    "mean" averages over batch x classes, so it equals batchmean / K. Only "batchmean" is the KL
+    in the formula; the seed article's ``nn.KLDivLoss()`` weakens the soft term K times.
+    """
+    log_p_s = F.log_softmax(student_logits / temperature, dim=-1)
+    p_t = F.softmax(teacher_logits / temperature, dim=-1)
+    values = {reduction: float(nn.KLDivLoss(reduction=reduction)(log_p_s, p_t)) for reduction in ("mean", "batchmean", "sum")}
+    values["classes"] = int(student_logits.shape[-1])
+    values["batch"] = int(student_logits.shape[0])
+    return values
+
+
+def _token_mask(attention_mask: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
+    """(batch, seq, 1) float mask of real tokens."""
+    if attention_mask is None:
+        return like.new_ones(like.shape[:2]).unsqueeze(-1)
+    return attention_mask.to(like.dtype).unsqueeze(-1)
+
+
+def hidden_mse(
+    student_hidden: torch.Tensor,
+    teacher_hidden: torch.Tensor,
+    attention_mask: torch.Tensor | None = None,
+    projection: nn.Module | None = None,
+) -> torch.Tensor:
+    """FitNets hint loss (Romero et al. 2015), the hidden-state term of TinyBERT (Jiao et al. 2020).
+
+        L = sum_tokens || W h_s - h_t ||^2 / (n_real_tokens * hidden_t)
+
+    W is a learned linear map from the student's width to the teacher's, needed when they differ.
+    """
+    if projection is not None:
+        student_hidden = projection(student_hidden)  # (batch, seq, hidden_t)
+    if student_hidden.shape[-1] != teacher_hidden.shape[-1]:
+        raise ValueError(
+            f"hidden sizes differ ({student_hidden.shape[-1]} vs {teacher_hidden.shape[-1]}): pass a projection"
+        )
+    mask = _token_mask(attention_mask, student_hidden)
+    sq = (student_hidden - teacher_hidden.to(student_hidden.dtype)) ** 2 * mask
+    return sq.sum() / (mask.sum().clamp_min(1.0) * student_hidden.shape[-1])
+
+
+def cosine_hidden_loss(
+    student_hidden: torch.Tensor,
+    teacher_hidden: torch.Tensor,
+    attention_mask: torch.Tensor | None = None,
+    projection: nn.Module | None = None,
+) -> torch.Tensor:
+    """DistilBERT's cosine embedding loss on the last hidden states (Sanh et al. 2019).
+
+        L = mean over real tokens of (1 - cos(h_s, h_t))
+    """
+    if projection is not None:
+        student_hidden = projection(student_hidden)
+    cos = F.cosine_similarity(student_hidden, teacher_hidden.to(student_hidden.dtype), dim=-1)  # (batch, seq)
+    mask = _token_mask(attention_mask, student_hidden).squeeze(-1)
+    return ((1.0 - cos) * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def attention_loss(
+    student_attention: torch.Tensor,
+    teacher_attention: torch.Tensor,
+    attention_mask: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """TinyBERT attention-based distillation (Jiao et al. 2020).
+
+        L = (1/h) sum_heads MSE(A_s, A_t), over real query and key positions only
+
+    TinyBERT matches the attention scores before softmax; we match the attention probabilities,
+    which transformers returns, as MiniLM-style variants do. When the head counts differ,
+    both sides are averaged over heads first.
+    """
+    if student_attention.shape[1] != teacher_attention.shape[1]:
+        student_attention = student_attention.mean(dim=1, keepdim=True)
+        teacher_attention = teacher_attention.mean(dim=1, keepdim=True)
+    teacher_attention = teacher_attention.to(student_attention.dtype)
+    if attention_mask is None:
+        return F.mse_loss(student_attention, teacher_attention)
+    m = attention_mask.to(student_attention.dtype)
+    pair_mask = (m[:, :, None] * m[:, None, :]).unsqueeze(1)  # (batch, 1, seq, seq)
+    sq = (student_attention - teacher_attention) ** 2 * pair_mask
+    return sq.sum() / (pair_mask.sum().clamp_min(1.0) * student_attention.shape[1])
+
+
+def pkd_loss(student_cls: list[torch.Tensor], teacher_cls: list[torch.Tensor]) -> torch.Tensor:
+    """Patient KD (Sun et al. 2019): match L2-normalised [CLS] states over several layer pairs.
+
+        L = sum_pairs || h_s / ||h_s|| - h_t / ||h_t|| ||^2, averaged over the batch
+    Each tensor is (batch, hidden); the lists pair student layer i with its chosen teacher layer.
+    """
+    if len(student_cls) != len(teacher_cls) or not student_cls:
+        raise ValueError("pkd_loss needs the same, non-zero number of student and teacher layers")
+    total = student_cls[0].new_zeros(())
+    for s, t in zip(student_cls, teacher_cls):
+        diff = F.normalize(s, dim=-1) - F.normalize(t.to(s.dtype), dim=-1)
+        total = total + (diff**2).sum(dim=-1).mean()
+    return total

@@ -1,0 +1,297 @@
+"""Training loops: fine-tune the teacher, cache its logits, distil a student, train the baseline.
+
+Like minGPT's trainer, the loop knows nothing about the UI: it reports through ``on_event``
+(a callable taking a plain dict) and stops at the next step when ``cancel`` is set.
+Events: {"kind": "step", ...loss parts, lr, examples_per_s}, {"kind": "eval", val_accuracy},
+{"kind": "phase", "phase", "message"}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from . import models as M
+from .data import Encoded, TaskData, batch_indices, encode, pad_batch
+from .errors import DistillError
+from .evaluation import evaluate_logits
+from .losses import IGNORE_LABEL, kd_loss
+
+EventFn = Callable[[dict], None]
+
+
+class Cancelled(Exception):
+    """Raised inside a loop when its cancel flag is set; the caller keeps what was saved."""
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 3  # passes over the training rows
+    learning_rate: float = 5e-5  # AdamW peak, linear warm-up then linear decay
+    batch_size: int = 32
+    max_length: int = 64  # tokens; longer texts are cut
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 0
+    temperature: float = 4.0  # for distillation only
+    alpha: float = 0.5  # weight of the hard-label CE; 1 - alpha weights T^2 * KL
+
+
+@dataclass
+class TrainResult:
+    history: list[dict] = field(default_factory=list)  # one dict per step and per eval
+    seconds: float = 0.0
+    examples: int = 0
+
+    @property
+    def examples_per_s(self) -> float:
+        return self.examples / self.seconds if self.seconds else 0.0
+
+
+def set_seed(seed: int) -> None:
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _optimizer(model, cfg: TrainConfig, total_steps: int):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (no_decay if p.ndim < 2 or "LayerNorm" in name or "layer_norm" in name else decay).append(p)
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    try:  # the fused CPU kernel is ~13x faster per optimiser step (NOTES-environment)
+        opt = torch.optim.AdamW(groups, lr=cfg.learning_rate, fused=True)
+    except (RuntimeError, TypeError):
+        opt = torch.optim.AdamW(groups, lr=cfg.learning_rate)
+    warmup = max(1, int(total_steps * cfg.warmup_ratio))
+
+    def schedule(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, schedule)
+
+
+@torch.inference_mode()
+def predict_logits(model, encoded: Encoded, batch_size: int = 64) -> np.ndarray:
+    """(n, classes) logits, rows in the order of ``encoded``; batches sorted by length for speed."""
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded.input_ids[i]))
+    out = np.zeros((len(encoded), model.config.num_labels), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        batch = pad_batch(encoded, idx)
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        out[idx] = logits.float().numpy()
+    return out
+
+
+def train(
+    model,
+    encoded: Encoded,
+    labels: np.ndarray,
+    cfg: TrainConfig,
+    *,
+    teacher_logits: np.ndarray | None = None,
+    validation: tuple[Encoded, np.ndarray] | None = None,
+    on_event: EventFn | None = None,
+    cancel: threading.Event | None = None,
+    phase: str = "train",
+) -> TrainResult:
+    """Train ``model`` in place on (encoded, labels); labels of IGNORE_LABEL are transfer rows.
+
+    With ``teacher_logits`` (n, classes) the loss is the KD loss at cfg.temperature / cfg.alpha,
+    reading the cached logits by row: no teacher forward pass runs inside the loop.
+    """
+    set_seed(cfg.seed)
+    n = len(encoded)
+    if n == 0:
+        raise DistillError("no training rows")
+    steps_per_epoch = math.ceil(n / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    opt, sched = _optimizer(model, cfg, total)
+    labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
+    teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
+    result = TrainResult()
+    emit = on_event or (lambda event: None)
+    step = 0
+    start = time.perf_counter()
+    for epoch in range(cfg.epochs):
+        model.train()
+        for idx in batch_indices(n, cfg.batch_size, shuffle=True, seed=cfg.seed * 1000 + epoch):
+            if cancel is not None and cancel.is_set():
+                result.seconds = time.perf_counter() - start
+                raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
+            batch = pad_batch(encoded, idx)
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            loss = kd_loss(
+                logits,
+                None if teacher_t is None else teacher_t[batch["index"]],
+                labels_t[batch["index"]],
+                temperature=cfg.temperature,
+                alpha=cfg.alpha,
+            )
+            opt.zero_grad(set_to_none=True)
+            loss.total.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            result.examples += len(idx)
+            elapsed = time.perf_counter() - start
+            event = {
+                "kind": "step",
+                "phase": phase,
+                "step": step,
+                "total_steps": total,
+                "epoch": step / steps_per_epoch,  # fractional, for curves
+                "lr": sched.get_last_lr()[0],
+                "examples_per_s": result.examples / elapsed,
+                "batch_size": len(idx),
+                **loss.parts(),
+            }
+            result.history.append(event)
+            emit(event)
+        if validation is not None:
+            val_logits = predict_logits(model, validation[0])
+            val_acc = float((val_logits.argmax(1) == np.asarray(validation[1])).mean())
+            event = {"kind": "eval", "phase": phase, "step": step, "epoch": epoch + 1, "val_accuracy": val_acc}
+            result.history.append(event)
+            emit(event)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# ---------------------------------------------------------------- caches
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("DISTILL_LAB_HOME") or Path.home() / ".distill_lab").expanduser()
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
+    """Write into a temporary sibling folder, then rename: a crash never leaves a half-written cache."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        write(tmp)
+        if final.exists():
+            shutil.rmtree(tmp)
+            return
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def save_model_folder(model, tokenizer, folder: Path, card: str | None = None) -> None:
+    """A Hugging Face model folder (safetensors, config, tokenizer, optional README card)."""
+    model.save_pretrained(folder, safe_serialization=True)
+    tokenizer.save_pretrained(folder)
+    if card:
+        (folder / "README.md").write_text(card, encoding="utf-8")
+    for f in folder.iterdir():  # transformers writes weights 0600; the app's other users may read them
+        os.chmod(f, 0o644)
+
+
+@dataclass
+class TeacherConfig:
+    source: str = M.BUNDLED
+    epochs: int = 4
+    learning_rate: float = 5e-5
+    batch_size: int = 32
+    max_length: int = 64
+    seed: int = 0
+
+
+@dataclass
+class Teacher:
+    model: object
+    tokenizer: object
+    key: str  # identifies (source, data, config): caches hang off it
+    cached: bool
+    seconds: float
+
+
+def get_teacher(
+    task: TaskData,
+    cfg: TeacherConfig,
+    home: Path | None = None,
+    on_event: EventFn | None = None,
+    cancel: threading.Event | None = None,
+    allow_hub: bool = True,
+    allow_local: bool = True,
+) -> Teacher:
+    """The teacher fine-tuned on the task's training split, from the cache when this was done before."""
+    home = home or default_home()
+    key = _key("teacher", cfg.source, task.fingerprint(), asdict(cfg))
+    folder = home / "teachers" / key
+    emit = on_event or (lambda e: None)
+    start = time.perf_counter()
+    if (folder / "config.json").exists():
+        emit({"kind": "phase", "phase": "teacher", "message": "reusing the fine-tuned teacher from the cache"})
+        model, tokenizer = _load_local(folder)
+        return Teacher(model, tokenizer, key, True, time.perf_counter() - start)
+    emit({"kind": "phase", "phase": "teacher", "message": f"fine-tuning the teacher ({M.describe_source(cfg.source)})"})
+    model, tokenizer = M.load_teacher(cfg.source, task.num_labels, allow_hub=allow_hub, allow_local=allow_local)
+    model.config.id2label = dict(enumerate(task.label_names))
+    model.config.label2id = {n: i for i, n in enumerate(task.label_names)}
+    encoded = encode(tokenizer, task.train["text"].tolist(), cfg.max_length)
+    val = (encode(tokenizer, task.validation["text"].tolist(), cfg.max_length), task.validation["label"].to_numpy())
+    tcfg = TrainConfig(epochs=cfg.epochs, learning_rate=cfg.learning_rate, batch_size=cfg.batch_size, max_length=cfg.max_length, seed=cfg.seed)
+    train(model, encoded, task.train["label"].to_numpy(), tcfg, validation=val, on_event=on_event, cancel=cancel, phase="teacher")
+    try:
+        _atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp))
+    except OSError as exc:
+        emit({"kind": "phase", "phase": "teacher", "message": f"could not cache the teacher ({exc.strerror}); it is used unsaved"})
+    model.eval()
+    return Teacher(model, tokenizer, key, False, time.perf_counter() - start)
+
+
+def _load_local(folder: Path):
+    transformers = M._quiet_transformers()
+    model = transformers.AutoModelForSequenceClassification.from_pretrained(str(folder), trust_remote_code=False, use_safetensors=True)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
+    return model.eval(), tokenizer
+
+
+def cached_teacher_logits(teacher: Teacher, texts: list[str], max_length: int, home: Path | None = None) -> np.ndarray:
+    """The teacher's logits for these texts, computed once and kept on disk as .npy (never pickled)."""
+    home = home or default_home()
+    key = _key("logits", teacher.key, max_length, hashlib.sha256("\x1d".join(texts).encode()).hexdigest())
+    path = home / "logits" / f"{key}.npy"
+    if path.exists():
+        try:
+            arr = np.load(path, allow_pickle=False)
+            if arr.shape[0] == len(texts):
+                return arr
+        except (OSError, ValueError):
+            pass  # a damaged cache file is recomputed
+    logits = predict_logits(teacher.model, encode(teacher.tokenizer, texts, max_length))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, logits, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the cache is an optimisation; an unwritable home only costs time
+    return logits

@@ -1,0 +1,45 @@
+"""Shared test set-up: a throwaway DISTILL_LAB_HOME, tiny models, a toy table."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Before anything imports the engine: never touch the user's real run store.
+os.environ["DISTILL_LAB_HOME"] = tempfile.mkdtemp(prefix="distill-lab-tests-")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def lab_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISTILL_LAB_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def toy_rows(n: int = 120, seed: int = 0) -> list[tuple[str, str]]:
+    """A trivially learnable two-class table: the label word is in the text."""
+    import random
+
+    rng = random.Random(seed)
+    good, bad = ["great", "lovely", "superb", "excellent"], ["awful", "dreadful", "poor", "terrible"]
+    rows = []
+    for i in range(n):
+        y = i % 2
+        rows.append((f"item {i} was {rng.choice(good if y else bad)}", "pos" if y else "neg"))
+    return rows
+
+
+@pytest.fixture
+def toy_csv(tmp_path) -> Path:
+    import csv
+
+    path = tmp_path / "toy.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["review", "stars"])
+        w.writerows(toy_rows())
+    return path
