@@ -103,7 +103,7 @@ def cmd_distill(args) -> int:
     )
     spec.validate()
     store = None if args.no_store else RunStore()
-    run_id = store.create("distill", spec.task or os.path.basename(spec.data_file), spec.as_dict(), status="running", owner="cli") if store else None
+    run_id = store.create("distill", spec.task or os.path.basename(spec.data_file), spec.as_dict(), status="running", owner=f"cli:{os.getpid()}") if store else None
     if store:
         store.start(run_id)
     started = time.perf_counter()

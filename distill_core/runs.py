@@ -131,14 +131,21 @@ class RunStore:
         self._update(run_id, status=status, error=reason, ended=time.time())
 
     def mark_interrupted(self) -> int:
-        """At app start: runs still queued or running belong to a process that is gone."""
-        with self._lock, self._connect() as db:
-            cur = db.execute(
-                "UPDATE runs SET status='interrupted', error='the app stopped before this run finished', ended=? "
-                "WHERE status IN ('queued','running')",
-                (time.time(),),
-            )
-            return cur.rowcount
+        """At app start: runs still queued or running whose process is gone are marked interrupted.
+
+        The owner column holds "<who>:<pid>"; a run of a process that is still alive (a CLI run
+        beside the app, another app server) is left alone.
+        """
+        with self._connect() as db:
+            rows = db.execute("SELECT id, owner FROM runs WHERE status IN ('queued','running')").fetchall()
+        dead = [r["id"] for r in rows if not _owner_alive(r["owner"])]
+        if dead:
+            with self._lock, self._connect() as db:
+                db.executemany(
+                    "UPDATE runs SET status='interrupted', error='the app stopped before this run finished', ended=? WHERE id=?",
+                    [(time.time(), i) for i in dead],
+                )
+        return len(dead)
 
     def get(self, run_id: int) -> Run | None:
         with self._connect() as db:
@@ -156,6 +163,22 @@ class RunStore:
         sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ?"
         with self._connect() as db:
             return [_to_run(r) for r in db.execute(sql, (*args, limit)).fetchall()]
+
+
+def _owner_alive(owner: str | None) -> bool:
+    try:
+        pid = int((owner or "").rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False  # this process is just starting: nothing of its own can be running yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _to_run(row: sqlite3.Row) -> Run:

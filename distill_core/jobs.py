@@ -1,0 +1,239 @@
+"""Background jobs for the app: a bounded queue, N workers (one by default), status and cancel.
+
+Training never runs in a Streamlit script thread: a page submits a spec and polls ``status``.
+Every job is a run-store row from the moment it is queued, so a refresh, a second tab or an
+app restart sees it; a run whose process died is marked interrupted at the next start.
+Threads here never touch Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import DistillError
+from .runs import RunStore
+
+RunFn = Callable[..., object]  # (spec, home=, on_event=, cancel=, artefact_dir=) -> report with .as_dict()
+
+MAX_CURVE_POINTS = 400  # per phase: the live curves are thinned beyond this
+
+
+@dataclass
+class JobState:
+    """What a page shows about one job; a snapshot is a plain copy."""
+
+    run_id: int
+    status: str = "queued"  # queued, running, finished, failed, cancelled, interrupted
+    position: int | None = None  # 1 = next to run
+    fraction: float = 0.0
+    eta_s: float | None = None
+    elapsed_s: float = 0.0
+    phase: str = ""
+    message: str = "waiting for a free worker"
+    steps: dict[str, list[dict]] = field(default_factory=dict)  # phase -> thinned step events
+    evals: list[dict] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)  # per-seed results as they land
+    error: str | None = None
+    report: dict | None = None
+
+    def snapshot(self) -> "JobState":
+        return JobState(
+            self.run_id, self.status, self.position, self.fraction, self.eta_s, self.elapsed_s, self.phase,
+            self.message, {k: list(v) for k, v in self.steps.items()}, list(self.evals), list(self.results),
+            self.error, self.report,
+        )
+
+    def as_progress(self) -> dict:
+        """The part saved in the run store while running, so another process can follow along."""
+        return {
+            "fraction": self.fraction, "eta_s": self.eta_s, "elapsed_s": self.elapsed_s, "phase": self.phase,
+            "message": self.message, "steps": self.steps, "evals": self.evals, "results": self.results,
+        }
+
+
+def _thin(points: list[dict]) -> None:
+    """Keep every other point once a curve is long: memory stays bounded, the shape stays."""
+    if len(points) > MAX_CURVE_POINTS:
+        del points[1:-1:2]
+
+
+class JobRunner:
+    def __init__(self, store: RunStore, run_fn: RunFn | None = None, workers: int = 1, max_queue: int = 16, persist_every_s: float = 2.0):
+        if run_fn is None:
+            from .comparison import run_comparison
+
+            run_fn = run_comparison
+        self.store = store
+        self.run_fn = run_fn
+        self.max_queue = max_queue
+        self.persist_every_s = persist_every_s
+        self._queue: queue.Queue = queue.Queue()
+        self._order: list[int] = []  # queued run ids, oldest first
+        self._jobs: dict[int, JobState] = {}
+        self._specs: dict[int, object] = {}
+        self._cancel: dict[int, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.interrupted_at_start = store.mark_interrupted()
+        self._threads = [threading.Thread(target=self._work, name=f"distill-worker-{i}", daemon=True) for i in range(max(1, workers))]
+        for t in self._threads:
+            t.start()
+
+    # ------------------------------------------------------------ API for pages
+
+    def submit(self, spec, owner: str | None = None, kind: str = "distill", task: str | None = None, **run_kwargs) -> int:
+        """Queue a job; a DistillError when the queue is full."""
+        with self._lock:
+            if len(self._order) >= self.max_queue:
+                raise DistillError(
+                    f"the queue is full ({self.max_queue} runs waiting); try again when one has finished"
+                )
+            config = spec.as_dict() if hasattr(spec, "as_dict") else dict(spec)
+            run_id = self.store.create(kind, task or config.get("task"), config, owner=owner or f"app:{os.getpid()}")
+            self._jobs[run_id] = JobState(run_id)
+            self._specs[run_id] = (spec, run_kwargs)
+            self._cancel[run_id] = threading.Event()
+            self._order.append(run_id)
+            self._renumber()
+        self._queue.put(run_id)
+        return run_id
+
+    def status(self, run_id: int) -> JobState | None:
+        """Live state for this process's jobs; the stored row for anything else."""
+        with self._lock:
+            job = self._jobs.get(run_id)
+            if job is not None:
+                return job.snapshot()
+        run = self.store.get(run_id)
+        if run is None:
+            return None
+        state = JobState(run_id, status=run.status, error=run.error, report=run.metrics)
+        if run.progress:
+            for k in ("fraction", "eta_s", "elapsed_s", "phase", "message", "steps", "evals", "results"):
+                if k in run.progress:
+                    setattr(state, k, run.progress[k])
+        if run.status == "finished":
+            state.fraction = 1.0
+        return state
+
+    def cancel(self, run_id: int) -> bool:
+        """Stop a running job at its next step, or drop a queued one. False if it is not live here."""
+        with self._lock:
+            event = self._cancel.get(run_id)
+            job = self._jobs.get(run_id)
+            if event is None or job is None or job.status not in ("queued", "running"):
+                return False
+            event.set()
+            if job.status == "queued":
+                job.status, job.message = "cancelled", "cancelled before it started"
+                self._order.remove(run_id)
+                self._renumber()
+        if job.status == "cancelled":
+            self.store.fail(run_id, "cancelled before it started", status="cancelled")
+        return True
+
+    def active(self) -> list[int]:
+        with self._lock:
+            return [r for r, j in self._jobs.items() if j.status in ("queued", "running")]
+
+    def wait(self, run_id: int, timeout: float = 60.0) -> JobState:
+        """Block until a job ends (for tests and the CLI)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.status(run_id)
+            if state and state.status not in ("queued", "running"):
+                return state
+            time.sleep(0.05)
+        raise TimeoutError(f"run {run_id} still {self.status(run_id).status} after {timeout} s")
+
+    def shutdown(self) -> None:
+        self._stopping.set()
+        for event in self._cancel.values():
+            event.set()
+        for _ in self._threads:
+            self._queue.put(None)
+
+    # ------------------------------------------------------------ worker side
+
+    def _renumber(self) -> None:
+        for i, rid in enumerate(self._order):
+            self._jobs[rid].position = i + 1
+
+    def _work(self) -> None:
+        while not self._stopping.is_set():
+            run_id = self._queue.get()
+            if run_id is None:
+                return
+            with self._lock:
+                job = self._jobs[run_id]
+                if job.status != "queued":  # cancelled while waiting
+                    continue
+                self._order.remove(run_id)
+                self._renumber()
+                job.status, job.position, job.message = "running", None, "starting"
+                spec, run_kwargs = self._specs.pop(run_id)
+                cancel = self._cancel[run_id]
+            self._run(run_id, job, spec, run_kwargs, cancel)
+
+    def _run(self, run_id: int, job: JobState, spec, run_kwargs: dict, cancel: threading.Event) -> None:
+        from .training import Cancelled
+
+        last_save = [0.0]
+        try:
+            self.store.start(run_id)
+
+            def on_event(e: dict) -> None:
+                with self._lock:
+                    kind = e["kind"]
+                    if kind == "progress":
+                        job.fraction, job.eta_s, job.elapsed_s = e["fraction"], e["eta_s"], e["elapsed_s"]
+                    elif kind == "phase":
+                        job.phase, job.message = e["phase"], e["message"]
+                    elif kind == "step":
+                        pts = job.steps.setdefault(e["phase"], [])
+                        pts.append({k: e[k] for k in ("step", "epoch", "loss", "hard_ce", "soft_kl_t2", "examples_per_s") if k in e})
+                        _thin(pts)
+                    elif kind == "eval":
+                        job.evals.append({k: e[k] for k in ("phase", "epoch", "val_accuracy")})
+                    elif kind == "result":
+                        job.results.append({k: v for k, v in e.items() if k != "kind"})
+                    now = time.monotonic()
+                    save = now - last_save[0] > self.persist_every_s
+                    if save:
+                        last_save[0] = now
+                        progress = job.as_progress()
+                if save:
+                    self.store.set_progress(run_id, progress)
+
+            report = self.run_fn(spec, home=self.store.home, on_event=on_event, cancel=cancel, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
+            result = report.as_dict() if hasattr(report, "as_dict") else dict(report)
+            self.store.set_progress(run_id, job.as_progress())
+            self.store.finish(run_id, result, artefacts=str(self.store.artefact_dir(run_id)))
+            with self._lock:
+                job.status, job.fraction, job.report, job.message = "finished", 1.0, result, "finished"
+        except Cancelled:
+            self._end(run_id, job, "cancelled", "cancelled by the user")
+        except DistillError as exc:
+            self._end(run_id, job, "failed", str(exc))
+        except Exception as exc:  # a failing job never takes the runner down
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            traceback.print_exc()  # for the server log; the page shows the one-line reason
+            self._end(run_id, job, "failed", f"unexpected error ({reason})")
+        finally:
+            with self._lock:
+                self._cancel.pop(run_id, None)
+
+    def _end(self, run_id: int, job: JobState, status: str, reason: str) -> None:
+        try:
+            self.store.set_progress(run_id, job.as_progress())
+            self.store.fail(run_id, reason, status=status)
+        except DistillError:
+            pass  # the store itself failed (disk full...): the live state still tells the page
+        with self._lock:
+            job.status, job.error, job.message = status, reason, reason
