@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--text-col", default="text", help="text column of --data (default: text)")
     d.add_argument("--label-col", default="label", help="label column of --data (default: label)")
     d.add_argument("--teacher", default="bundled", help="'bundled' (offline MiniLM), a model folder, or a hub id")
-    d.add_argument("--teacher-epochs", type=int, default=4)
+    d.add_argument("--teacher-epochs", type=int, default=5)
     d.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
     d.add_argument("--init", choices=["teacher", "random"], default="teacher")
     d.add_argument("--architecture", choices=["bert", "distilbert"], default="bert")

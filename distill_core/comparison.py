@@ -34,7 +34,7 @@ class DistillSpec:
     text_col: str = "text"
     label_col: str = "label"
     teacher: str = M.BUNDLED  # "bundled", a folder, a hub id, or "tiny" for tests
-    teacher_epochs: int = 4
+    teacher_epochs: int = 5
     student_layers: list[int] | None = None  # None: one teacher layer in two
     init: str = "teacher"  # "teacher" (copy the kept layers) or "random"
     architecture: str = "bert"  # "bert" (truncated BERT) or "distilbert"
@@ -100,8 +100,14 @@ class DistillReport:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        d = asdict(self)
-        return d
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DistillReport":
+        """Back from the run store's JSON."""
+        fields = dict(d)
+        fields["results"] = {k: ModelResult(**v) for k, v in d["results"].items()}
+        return cls(**fields)
 
     def table(self) -> list[dict]:
         """One row per model, as the CLI prints and the page shows it."""

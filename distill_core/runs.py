@@ -165,6 +165,23 @@ class RunStore:
             return [_to_run(r) for r in db.execute(sql, (*args, limit)).fetchall()]
 
 
+def zip_folder(folder: Path | str) -> bytes:
+    """A zip of a folder, in memory, paths relative to it (weights stored, text compressed)."""
+    import io
+    import zipfile
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DistillError(f"{folder} is gone: the run's files were removed")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                method = zipfile.ZIP_STORED if path.suffix == ".safetensors" else zipfile.ZIP_DEFLATED
+                zf.write(path, path.relative_to(folder.parent).as_posix(), compress_type=method)
+    return buffer.getvalue()
+
+
 def _owner_alive(owner: str | None) -> bool:
     try:
         pid = int((owner or "").rsplit(":", 1)[1])
