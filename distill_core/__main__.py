@@ -16,6 +16,8 @@ import os
 import sys
 import time
 
+from .errors import DistillError
+
 
 def _layers(text: str) -> list[int]:
     try:
@@ -55,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-latency", action="store_true")
     d.add_argument("--json", help="also write the full report to this JSON file")
     d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
+    e = sub.add_parser("soft-targets", help="hard labels vs teacher pseudo-labels vs soft targets, same steps, over seeds")
+    e.add_argument("--task", default="intents")
+    e.add_argument("--seeds", type=int, default=3)
+    e.add_argument("--temperatures", default="1,2,4", help="comma-separated, e.g. 1,2,4")
+    e.add_argument("--alpha", type=float, default=0.5)
+    e.add_argument("--epochs", type=int, default=2)
+    e.add_argument("--lr", type=float, default=1e-4)
+    e.add_argument("--transfer-size", type=int, default=1200)
+    e.add_argument("--low-data", type=int, default=10, help="labelled rows per class in the low-data regime (0: skip)")
+    e.add_argument("--json", help="also write the full report to this JSON file")
     sub.add_parser("tasks", help="list the sample tasks")
     return p
 
@@ -140,6 +152,36 @@ def cmd_distill(args) -> int:
     return 0
 
 
+def cmd_soft_targets(args) -> int:
+    from .experiments import SoftTargetSpec, run_soft_target_experiment
+
+    try:
+        temps = [float(x) for x in args.temperatures.split(",") if x.strip()]
+    except ValueError:
+        raise DistillError(f"--temperatures takes numbers such as 1,2,4, got '{args.temperatures}'") from None
+    spec = SoftTargetSpec(task=args.task, seeds=list(range(args.seeds)), temperatures=temps, alpha=args.alpha, epochs=args.epochs,
+                          learning_rate=args.lr, transfer_size=args.transfer_size or None, low_data_per_class=args.low_data or None)
+    started = time.perf_counter()
+    report = run_soft_target_experiment(spec, on_event=_progress_printer())
+    s = report.summary()
+    print()
+    print(f"teacher: accuracy {100 * report.teacher['accuracy']:.1f}%, macro-F1 {100 * report.teacher['macro_f1']:.1f}%")
+    cols = ["regime", "condition", "accuracy", "macro-F1", "agree w/ teacher", "err within group", "err across groups"]
+    print("  ".join(cols))
+    for _, r in s.iterrows():
+        cell = lambda m: f"{100 * r[m + '_mean']:.1f} ± {100 * (0 if r[m + '_std'] != r[m + '_std'] else r[m + '_std']):.1f}"
+        print(f"{r['regime']:<24}{r['condition']:<12}{cell('accuracy'):>14}{cell('macro_f1'):>14}{cell('agreement'):>14}"
+              f"{cell('within_group_error'):>14}{cell('cross_group_error'):>14}")
+    print()
+    for line in report.reading():
+        print(line)
+    print(f"wall time {time.perf_counter() - started:.0f} s, {len(spec.seeds)} seed(s)")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report.as_dict(), f, indent=1, default=float)
+    return 0
+
+
 def cmd_tasks(args) -> int:
     from .data import available_sample_tasks
 
@@ -150,10 +192,8 @@ def cmd_tasks(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .errors import DistillError
-
     try:
-        return {"distill": cmd_distill, "tasks": cmd_tasks}[args.command](args)
+        return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "tasks": cmd_tasks}[args.command](args)
     except DistillError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -112,18 +112,22 @@ def train(
     on_event: EventFn | None = None,
     cancel: threading.Event | None = None,
     phase: str = "train",
+    max_steps: int | None = None,
 ) -> TrainResult:
     """Train ``model`` in place on (encoded, labels); labels of IGNORE_LABEL are transfer rows.
 
     With ``teacher_logits`` (n, classes) the loss is the KD loss at cfg.temperature / cfg.alpha,
     reading the cached logits by row: no teacher forward pass runs inside the loop.
+    ``max_steps`` fixes the number of optimiser steps instead of cfg.epochs (cycling over the
+    data as often as needed), so conditions with different data sizes get the same compute.
     """
     set_seed(cfg.seed)
     n = len(encoded)
     if n == 0:
         raise DistillError("no training rows")
     steps_per_epoch = math.ceil(n / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
+    total = max_steps if max_steps else steps_per_epoch * cfg.epochs
+    n_epochs = math.ceil(total / steps_per_epoch)
     opt, sched = _optimizer(model, cfg, total)
     labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
     teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
@@ -131,9 +135,11 @@ def train(
     emit = on_event or (lambda event: None)
     step = 0
     start = time.perf_counter()
-    for epoch in range(cfg.epochs):
+    for epoch in range(n_epochs):
         model.train()
         for idx in batch_indices(n, cfg.batch_size, shuffle=True, seed=cfg.seed * 1000 + epoch):
+            if step >= total:
+                break
             if cancel is not None and cancel.is_set():
                 result.seconds = time.perf_counter() - start
                 raise Cancelled(f"{phase}: cancelled at step {step} of {total}")

@@ -1,0 +1,60 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from distill_core.errors import DistillError
+from distill_core.experiments import SoftTargetSpec, few_per_class, group_errors, load_groups, run_soft_target_experiment
+
+
+def test_group_errors_split_mistakes_into_neighbours_and_strangers():
+    names = ["card_lost", "card_stolen", "refund_status"]
+    groups = {"card_lost": "cards", "card_stolen": "cards", "refund_status": "refunds"}
+    labels = [0, 0, 1, 2]
+    preds = [0, 1, 2, 2]  # one right, one neighbour mix-up, one cross-group, one right
+    assert group_errors(labels, preds, names, groups) == {"within_group_error": 0.25, "cross_group_error": 0.25}
+
+
+def test_intents_groups_cover_every_label():
+    from distill_core.data import load_sample_task
+
+    groups = load_groups("intents")
+    assert set(load_sample_task("intents").label_names) == set(groups)
+    assert load_groups("sentiment") == {}
+
+
+def test_few_per_class_is_balanced_and_seeded():
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(60)], "label": [i % 3 for i in range(60)]})
+    a = few_per_class(df, 4, seed=1)
+    assert a["label"].value_counts().tolist() == [4, 4, 4]
+    assert a.equals(few_per_class(df, 4, seed=1))
+
+
+def test_experiment_runs_every_condition_with_the_same_steps(lab_home):
+    spec = SoftTargetSpec(task="intents", teacher="tiny", teacher_epochs=1, seeds=[0], temperatures=[2.0], epochs=1,
+                          transfer_size=64, low_data_per_class=2, max_length=16, batch_size=32)
+    report = run_soft_target_experiment(spec, home=lab_home)
+    conditions = [(r["regime"], r["condition"]) for r in report.rows]
+    assert conditions == [("all labels", c) for c in ("hard", "pseudo", "soft T=2")] + [("2 labels per class", c) for c in ("hard", "pseudo", "soft T=2")]
+    for regime in ("all labels", "2 labels per class"):
+        steps = {r["steps"] for r in report.rows if r["regime"] == regime}
+        assert len(steps) == 1  # same compute for every condition
+    assert [r["labelled"] for r in report.rows][-1] == 32
+    s = report.summary()
+    assert list(s["condition"][:3]) == ["hard", "pseudo", "soft T=2"] and (s["seeds"] == 1).all()
+    assert len(report.reading()) == 2 and all("soft targets" in line.lower() for line in report.reading())
+    assert report.example is None or set(report.example["probs_t"]) == set(report.label_names)
+
+
+def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch):
+    from distill_core import experiments
+
+    real = experiments.load_sample_task
+
+    def no_pool(name):
+        task = real(name)
+        task.transfer = []
+        return task
+
+    monkeypatch.setattr(experiments, "load_sample_task", no_pool)
+    with pytest.raises(DistillError, match="transfer pool"):
+        run_soft_target_experiment(SoftTargetSpec(teacher="tiny"), home=lab_home)
