@@ -87,8 +87,8 @@ class JobRunner:
 
     # ------------------------------------------------------------ API for pages
 
-    def submit(self, spec, owner: str | None = None, kind: str = "distill", task: str | None = None, **run_kwargs) -> int:
-        """Queue a job; a DistillError when the queue is full."""
+    def submit(self, spec, owner: str | None = None, kind: str = "distill", task: str | None = None, run_fn: RunFn | None = None, **run_kwargs) -> int:
+        """Queue a job (run with ``run_fn``, default the runner's); a DistillError when the queue is full."""
         with self._lock:
             if len(self._order) >= self.max_queue:
                 raise DistillError(
@@ -97,7 +97,7 @@ class JobRunner:
             config = spec.as_dict() if hasattr(spec, "as_dict") else dict(spec)
             run_id = self.store.create(kind, task or config.get("task"), config, owner=owner or f"app:{os.getpid()}")
             self._jobs[run_id] = JobState(run_id)
-            self._specs[run_id] = (spec, run_kwargs)
+            self._specs[run_id] = (spec, run_fn or self.run_fn, run_kwargs)
             self._cancel[run_id] = threading.Event()
             self._order.append(run_id)
             self._renumber()
@@ -177,11 +177,11 @@ class JobRunner:
                 self._order.remove(run_id)
                 self._renumber()
                 job.status, job.position, job.message = "running", None, "starting"
-                spec, run_kwargs = self._specs.pop(run_id)
+                spec, run_fn, run_kwargs = self._specs.pop(run_id)
                 cancel = self._cancel[run_id]
-            self._run(run_id, job, spec, run_kwargs, cancel)
+            self._run(run_id, job, spec, run_fn, run_kwargs, cancel)
 
-    def _run(self, run_id: int, job: JobState, spec, run_kwargs: dict, cancel: threading.Event) -> None:
+    def _run(self, run_id: int, job: JobState, spec, run_fn: RunFn, run_kwargs: dict, cancel: threading.Event) -> None:
         from .training import Cancelled
 
         last_save = [0.0]
@@ -211,7 +211,7 @@ class JobRunner:
                 if save:
                     self.store.set_progress(run_id, progress)
 
-            report = self.run_fn(spec, home=self.store.home, on_event=on_event, cancel=cancel, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
+            report = run_fn(spec, home=self.store.home, on_event=on_event, cancel=cancel, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
             result = report.as_dict() if hasattr(report, "as_dict") else dict(report)
             self.store.set_progress(run_id, job.as_progress())
             self.store.finish(run_id, result, artefacts=str(self.store.artefact_dir(run_id)))

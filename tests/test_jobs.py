@@ -132,3 +132,9 @@ def test_status_from_another_runner_reads_the_store(runner, lab_home):
         assert state.steps["distilled seed 0"][-1]["step"] == 3
     finally:
         other.shutdown()
+
+
+def test_a_job_can_bring_its_own_run_function(runner):
+    run_id = runner.submit({"name": "exp"}, kind="experiment", run_fn=lambda spec, **kw: FakeReport(kind="experiment"))
+    assert runner.wait(run_id, 5).report == {"kind": "experiment"}
+    assert runner.store.get(run_id).kind == "experiment"
