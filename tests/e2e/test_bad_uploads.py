@@ -1,0 +1,70 @@
+"""Real browser: each broken upload on the live distillation page gets a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bad_files import BAD_FILES, GOOD_ROWS, write_bad_file
+
+EXCEPTION = '[data-testid="stException"]'
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def open_upload(page, app_url, open_page):
+    open_page(page, f"{app_url}/distill", 'button:has-text("Run")')
+    page.get_by_text("Settings: task, teacher, student, loss, training").click()
+    page.get_by_text("Upload a CSV / TSV").click()
+    page.wait_for_selector('input[type="file"]', state="attached")
+    page.wait_for_selector(APP_READY)
+
+
+def upload(page, path):
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_READY)
+
+
+# In the page the columns are picked from the file's own header, so a misnamed column cannot be chosen.
+PICKED_IN_THE_PAGE = "misnamed columns"
+
+
+@pytest.mark.parametrize("name", [n for n in BAD_FILES if n not in ("a 50 MB file", PICKED_IN_THE_PAGE)])
+def test_bad_upload_is_explained(name, page, app_url, open_page, tmp_path):
+    open_upload(page, app_url, open_page)
+    upload(page, write_bad_file(tmp_path, name))
+    expected = BAD_FILES[name][2]
+    page.get_by_text(expected, exact=False).first.wait_for(timeout=30_000)
+    assert page.locator(EXCEPTION).count() == 0
+    assert "Traceback" not in page.inner_text("body")
+    assert page.get_by_role("button", name="Run", exact=True).is_disabled()
+
+
+def test_columns_are_picked_from_the_files_header(page, app_url, open_page, tmp_path):
+    open_upload(page, app_url, open_page)
+    upload(page, write_bad_file(tmp_path, PICKED_IN_THE_PAGE))
+    page.get_by_text("40 rows", exact=False).first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stSelectbox"]').first.click()  # the text column picker lists the file's header
+    page.get_by_role("option", name="stars").wait_for(timeout=10_000)
+    assert page.get_by_role("option", name="body").count() == 1
+    page.keyboard.press("Escape")
+    assert page.get_by_role("button", name="Run", exact=True).is_enabled()
+
+
+def test_file_over_the_upload_cap_is_refused_by_the_uploader(page, app_url, open_page, tmp_path):
+    open_upload(page, app_url, open_page)
+    upload(page, write_bad_file(tmp_path, "a 50 MB file"))
+    page.get_by_text("20", exact=False).first.wait_for(timeout=30_000)
+    body = page.inner_text("body")
+    assert "MB" in body and "Traceback" not in body and page.locator(EXCEPTION).count() == 0
+    assert page.get_by_role("button", name="Run", exact=True).is_disabled()
+
+
+def test_html_and_formula_cells_stay_plain_text(page, app_url, open_page, tmp_path):
+    path = tmp_path / "tricky.csv"
+    rows = GOOD_ROWS + ['"=CMD(""calc"")",pos', '"<img src=x onerror=alert(1)><b id=injected>bold</b>",neg']
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    open_upload(page, app_url, open_page)
+    upload(page, path)
+    page.get_by_text("42 rows", exact=False).first.wait_for(timeout=30_000)
+    assert page.locator("#injected").count() == 0 and page.locator(EXCEPTION).count() == 0
+    assert page.get_by_role("button", name="Run", exact=True).is_enabled()
