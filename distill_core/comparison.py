@@ -202,7 +202,9 @@ def run_comparison(
     artefact_dir: Path | None = None,
     allow_hub: bool = True,
     allow_local: bool = True,
+    task_data: TaskData | None = None,
 ) -> DistillReport:
+    """Run the comparison of ``spec``; ``task_data`` replaces the spec's task (benchmarks on other data)."""
     spec.validate()
     n_layers_known = M.teacher_layer_count(spec.teacher)
     if spec.student_layers is not None and n_layers_known:
@@ -210,7 +212,7 @@ def run_comparison(
     start = time.perf_counter()
     emit = on_event or (lambda e: None)
     progress = _Progress(on_event)
-    task = load_task(spec.task, spec.data_file, spec.text_col, spec.label_col)
+    task = task_data or load_task(spec.task, spec.data_file, spec.text_col, spec.label_col)
     notes = list(task.notes)
     train_df = task.train
     if spec.max_train and len(train_df) > spec.max_train:
