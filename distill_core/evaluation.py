@@ -67,3 +67,43 @@ def evaluate_logits(logits, labels, num_labels: int, teacher_logits=None) -> Met
         ece=expected_calibration_error(labels, softmax_t(logits, 1.0)),
         agreement=agreement,
     )
+
+
+def linear_cka(x, y) -> float:
+    """Linear CKA (Kornblith et al. 2019) of two representations of the same n examples.
+
+        CKA(X, Y) = ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F), with X (n, d1) and Y (n, d2) centred.
+    1 for identical representations; invariant to orthogonal transforms and isotropic scaling.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    x = x - x.mean(axis=0, keepdims=True)
+    y = y - y.mean(axis=0, keepdims=True)
+    cross = np.linalg.norm(y.T @ x) ** 2
+    norm = np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y)
+    return float(cross / norm) if norm > 0 else 0.0
+
+
+def mean_pooled_states(model, encoded, batch_size: int = 64) -> list[np.ndarray]:
+    """Per hidden index (0 = embeddings), the mean over real tokens of each example: (n, hidden)."""
+    import torch
+
+    from .data import pad_batch
+
+    model.eval()
+    layers: list[list[np.ndarray]] | None = None
+    with torch.inference_mode():
+        for start in range(0, len(encoded), batch_size):
+            batch = pad_batch(encoded, list(range(start, min(start + batch_size, len(encoded)))))
+            out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], output_hidden_states=True)
+            m = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = [((h * m).sum(1) / m.sum(1)).numpy() for h in out.hidden_states]
+            layers = [[p] for p in pooled] if layers is None else [acc + [p] for acc, p in zip(layers, pooled)]
+    return [np.concatenate(parts) for parts in layers or []]
+
+
+def cka_matrix(student, teacher, encoded) -> np.ndarray:
+    """(student hidden indices, teacher hidden indices) linear CKA of mean-pooled states."""
+    s_states = mean_pooled_states(student, encoded)
+    t_states = mean_pooled_states(teacher, encoded)
+    return np.array([[linear_cka(s, t) for t in t_states] for s in s_states])

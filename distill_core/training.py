@@ -22,12 +22,14 @@ from typing import Callable
 
 import numpy as np
 import torch
+from torch import nn
 
 from . import models as M
 from .data import Encoded, TaskData, batch_indices, encode, pad_batch
 from .errors import DistillError
 from .evaluation import evaluate_logits
-from .losses import IGNORE_LABEL, kd_loss
+from .losses import IGNORE_LABEL, attention_loss, cosine_hidden_loss, hidden_mse, kd_loss, pkd_loss
+from .mappings import LayerMap
 
 EventFn = Callable[[dict], None]
 
@@ -50,6 +52,62 @@ class TrainConfig:
 
 
 @dataclass
+class Intermediate:
+    """Intermediate-layer objectives, each weighted and logged as its own loss part.
+
+    The teacher runs once per batch in no-grad mode to give its hidden states and attention
+    maps (on 2 cores, caching them for thousands of rows would take gigabytes); the logits still
+    come from the on-disk cache.
+    """
+
+    teacher: object  # the fine-tuned teacher (eval mode)
+    layer_map: LayerMap
+    hidden_mse: float = 0.0  # FitNets / TinyBERT hidden-state MSE over layer_map.hidden
+    attention: float = 0.0  # TinyBERT attention MSE over layer_map.attention
+    pkd: float = 0.0  # Patient KD: normalised [CLS] over layer_map.hidden (embeddings skipped)
+    cosine: float = 0.0  # DistilBERT cosine between the last mapped hidden states
+
+    @property
+    def active(self) -> bool:
+        return any(w > 0 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine))
+
+
+def _intermediate_loss(model, teacher, batch: dict, cfg: "Intermediate", projection) -> tuple[torch.Tensor, dict]:
+    """(weighted sum, parts) of the intermediate objectives for one batch; also returns the student's logits."""
+    want_attn = cfg.attention > 0
+    kwargs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"], "output_hidden_states": True}
+    if want_attn:
+        kwargs["output_attentions"] = True
+    out = model(**kwargs)
+    with torch.no_grad():
+        t_out = teacher(**kwargs)
+    mask = batch["attention_mask"]
+    total = out.logits.new_zeros(())
+    parts: dict[str, float] = {}
+    pairs = cfg.layer_map.hidden
+    if cfg.hidden_mse > 0 and pairs:
+        term = sum(hidden_mse(out.hidden_states[s], t_out.hidden_states[t], mask, projection) for s, t in pairs) / len(pairs)
+        total = total + cfg.hidden_mse * term
+        parts["hidden_mse"] = float(term.detach())
+    if want_attn and cfg.layer_map.attention:
+        amap = cfg.layer_map.attention
+        term = sum(attention_loss(out.attentions[s], t_out.attentions[t], mask) for s, t in amap) / len(amap)
+        total = total + cfg.attention * term
+        parts["attention"] = float(term.detach())
+    if cfg.pkd > 0:
+        inner = [(s, t) for s, t in pairs if s > 0] or [(len(out.hidden_states) - 1, len(t_out.hidden_states) - 1)]
+        term = pkd_loss([out.hidden_states[s][:, 0] for s, _ in inner], [t_out.hidden_states[t][:, 0] for _, t in inner])
+        total = total + cfg.pkd * term
+        parts["pkd"] = float(term.detach())
+    if cfg.cosine > 0:
+        s_idx, t_idx = max(pairs) if pairs else (len(out.hidden_states) - 1, len(t_out.hidden_states) - 1)
+        term = cosine_hidden_loss(out.hidden_states[s_idx], t_out.hidden_states[t_idx], mask, projection)
+        total = total + cfg.cosine * term
+        parts["cosine"] = float(term.detach())
+    return total, parts, out.logits
+
+
+@dataclass
 class TrainResult:
     history: list[dict] = field(default_factory=list)  # one dict per step and per eval
     seconds: float = 0.0
@@ -68,9 +126,10 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _optimizer(model, cfg: TrainConfig, total_steps: int):
+def _optimizer(model, cfg: TrainConfig, total_steps: int, extra: nn.Module | None = None):
     decay, no_decay = [], []
-    for name, p in model.named_parameters():
+    named = list(model.named_parameters()) + (list(extra.named_parameters()) if extra is not None else [])
+    for name, p in named:
         (no_decay if p.ndim < 2 or "LayerNorm" in name or "layer_norm" in name else decay).append(p)
     groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     try:  # the fused CPU kernel is ~13x faster per optimiser step (NOTES-environment)
@@ -113,6 +172,7 @@ def train(
     cancel: threading.Event | None = None,
     phase: str = "train",
     max_steps: int | None = None,
+    intermediate: Intermediate | None = None,
 ) -> TrainResult:
     """Train ``model`` in place on (encoded, labels); labels of IGNORE_LABEL are transfer rows.
 
@@ -128,7 +188,18 @@ def train(
     steps_per_epoch = math.ceil(n / cfg.batch_size)
     total = max_steps if max_steps else steps_per_epoch * cfg.epochs
     n_epochs = math.ceil(total / steps_per_epoch)
-    opt, sched = _optimizer(model, cfg, total)
+    projection = None
+    if intermediate is not None and intermediate.active:
+        if intermediate.attention > 0:  # attention maps need the eager kernel (sdpa returns none)
+            model.set_attn_implementation("eager")
+            intermediate.teacher.set_attn_implementation("eager")
+        intermediate.teacher.eval()
+        d_s, d_t = _hidden_size(model), _hidden_size(intermediate.teacher)
+        if d_s != d_t:  # FitNets: a learned map from the student's width to the teacher's
+            projection = nn.Linear(d_s, d_t)
+    else:
+        intermediate = None
+    opt, sched = _optimizer(model, cfg, total, projection)
     labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
     teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
     result = TrainResult()
@@ -144,7 +215,12 @@ def train(
                 result.seconds = time.perf_counter() - start
                 raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
             batch = pad_batch(encoded, idx)
-            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            extra_parts: dict[str, float] = {}
+            if intermediate is not None:
+                extra, extra_parts, logits = _intermediate_loss(model, intermediate.teacher, batch, intermediate, projection)
+            else:
+                extra = None
+                logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
             loss = kd_loss(
                 logits,
                 None if teacher_t is None else teacher_t[batch["index"]],
@@ -152,8 +228,9 @@ def train(
                 temperature=cfg.temperature,
                 alpha=cfg.alpha,
             )
+            total_loss = loss.total if extra is None else loss.total + extra
             opt.zero_grad(set_to_none=True)
-            loss.total.backward()
+            total_loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
@@ -170,7 +247,10 @@ def train(
                 "examples_per_s": result.examples / elapsed,
                 "batch_size": len(idx),
                 **loss.parts(),
+                **extra_parts,
             }
+            if extra is not None:
+                event["loss"] = float(total_loss.detach())
             result.history.append(event)
             emit(event)
         if validation is not None:
@@ -181,6 +261,10 @@ def train(
             emit(event)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _hidden_size(model) -> int:
+    return int(getattr(model.config, "hidden_size", None) or model.config.dim)
 
 
 # ---------------------------------------------------------------- caches
