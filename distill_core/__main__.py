@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-transfer", action="store_true", help="distil on the labelled rows only")
     d.add_argument("--transfer-size", type=int, default=None, help="cap on unlabelled transfer rows")
     d.add_argument("--no-latency", action="store_true")
+    d.add_argument("--hidden-mse", type=float, default=0.0, help="weight of the hidden-state MSE (FitNets / TinyBERT)")
+    d.add_argument("--attention", type=float, default=0.0, help="weight of the attention-map MSE (TinyBERT)")
+    d.add_argument("--pkd", type=float, default=0.0, help="weight of the Patient-KD [CLS] loss")
+    d.add_argument("--cosine", type=float, default=0.0, help="weight of DistilBERT's cosine hidden loss")
+    d.add_argument("--layer-map", default="distilbert", choices=["distilbert", "tinybert", "pkd-skip", "pkd-last"])
     d.add_argument("--json", help="also write the full report to this JSON file")
     d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
     e = sub.add_parser("soft-targets", help="hard labels vs teacher pseudo-labels vs soft targets, same steps, over seeds")
@@ -112,6 +117,11 @@ def cmd_distill(args) -> int:
         use_transfer=not args.no_transfer,
         transfer_size=args.transfer_size,
         latency=not args.no_latency,
+        hidden_mse=args.hidden_mse,
+        attention=args.attention,
+        pkd=args.pkd,
+        cosine=args.cosine,
+        layer_map=args.layer_map,
     )
     spec.validate()
     store = None if args.no_store else RunStore()

@@ -49,6 +49,12 @@ class DistillSpec:
     use_transfer: bool = True  # add the task's unlabelled pool, labelled by the teacher's soft targets
     transfer_size: int | None = None  # cap on transfer rows (None: all)
     latency: bool = True
+    # intermediate objectives for the distilled student, weight per term (0 = off)
+    hidden_mse: float = 0.0  # FitNets / TinyBERT hidden states
+    attention: float = 0.0  # TinyBERT attention maps
+    pkd: float = 0.0  # Patient KD, normalised [CLS]
+    cosine: float = 0.0  # DistilBERT cosine on hidden states
+    layer_map: str = "distilbert"  # which teacher layer each student layer is matched to (mappings.STRATEGIES)
 
     def validate(self) -> None:
         if not 0.0 <= self.alpha <= 1.0:
@@ -63,6 +69,11 @@ class DistillSpec:
             raise DistillError(f"learning rate {self.learning_rate} is outside 1e-6..1e-2")
         if self.max_train is not None and self.max_train < 10:
             raise DistillError("keep at least 10 training rows")
+        if any(w < 0 or w > 1000 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine)):
+            raise DistillError("objective weights must lie in [0, 1000]")
+
+    def objectives(self) -> dict[str, float]:
+        return {k: v for k, v in (("hidden_mse", self.hidden_mse), ("attention", self.attention), ("pkd", self.pkd), ("cosine", self.cosine)) if v > 0}
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -269,6 +280,15 @@ def run_comparison(
             confusion(test_labels, teacher_test.argmax(1), task.num_labels).tolist(),
         )
     }
+    intermediate = None
+    if spec.objectives():
+        from .mappings import make_map
+        from .training import Intermediate
+
+        layer_map = make_map(spec.layer_map, len(layers), n_teacher_layers, kept_layers=layers)
+        intermediate = Intermediate(teacher=teacher.model, layer_map=layer_map, **spec.objectives())
+        notes.append(f"intermediate objectives {', '.join(spec.objectives())} with the {spec.layer_map} layer map; "
+                     "teacher activations computed per batch (no grad), logits from the disk cache")
     runs: dict[str, list[dict]] = {"baseline": [], "distilled": []}
     seconds = {"baseline": 0.0, "distilled": 0.0}
     first_models: dict[str, object] = {}
@@ -293,7 +313,7 @@ def run_comparison(
             else:
                 res = train(
                     student, enc_distil, labels_distil, cfg, teacher_logits=teacher_train, validation=val,
-                    on_event=progress.forward(student_units), cancel=cancel, phase=phase,
+                    on_event=progress.forward(student_units), cancel=cancel, phase=phase, intermediate=intermediate,
                 )
             seconds[kind] += res.seconds
             logits = predict_logits(student, enc_test)

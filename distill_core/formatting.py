@@ -54,6 +54,11 @@ def reproduce_command(spec: dict) -> str:
         "--epochs", str(spec["epochs"]), "--lr", f"{spec['learning_rate']:g}",
         "--seeds", str(len(spec["seeds"])), "--teacher-epochs", str(spec["teacher_epochs"]),
     ]
+    for name in ("hidden_mse", "attention", "pkd", "cosine"):
+        if spec.get(name):
+            args += [f"--{name.replace('_', '-')}", f"{spec[name]:g}"]
+    if any(spec.get(n) for n in ("hidden_mse", "attention", "pkd", "cosine")) and spec.get("layer_map", "distilbert") != "distilbert":
+        args += ["--layer-map", spec["layer_map"]]
     if spec.get("max_train"):
         args += ["--max-train", str(spec["max_train"])]
     if not spec.get("use_transfer", True):

@@ -63,3 +63,17 @@ def test_bad_csv_columns_exit_with_one_line(toy_csv, tmp_path):
 def test_tasks_lists_the_sample_tasks(tmp_path):
     out = run_cli("tasks", home=tmp_path / "h")
     assert out.returncode == 0 and "sentiment" in out.stdout
+
+
+def test_intermediate_objectives_from_the_command_line(toy_csv, tmp_path):
+    out = run_cli(
+        "distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", "tiny",
+        "--teacher-epochs", "1", "--epochs", "1", "--seeds", "1", "--no-latency", "--hidden-mse", "1", "--pkd", "0.5",
+        "--layer-map", "tinybert", "--json", str(tmp_path / "r.json"), home=tmp_path / "h",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "intermediate objectives hidden_mse, pkd with the tinybert layer map" in out.stdout
+    import json
+
+    spec = json.loads((tmp_path / "r.json").read_text())["spec"]
+    assert spec["hidden_mse"] == 1.0 and spec["pkd"] == 0.5 and spec["layer_map"] == "tinybert"
