@@ -1,0 +1,177 @@
+"""What soft targets add: the prepared experiment on the 16-intent support task.
+
+Top: the question and Hinton et al.'s low-data result. Then the teacher's soft targets for a
+confusable message (the real-life twin of cat / tiger / lion). Then the shipped reference results
+(hard labels vs teacher pseudo-labels vs soft targets at several T, all labels and 10 per intent)
+with their plain reading, and a button that reruns the experiment live on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from distill_core.errors import DistillError
+from distill_core.experiments import ExperimentReport, SoftTargetSpec
+from pages._common import COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._runtime import runner, test_presets_enabled
+
+REFERENCE = Path(__file__).resolve().parent.parent / "assets" / "reference" / "soft_targets_intents.json"
+CONDITION_COLORS = {"hard": COLOR_HARD, "pseudo": COLOR_TEACHER_T1}
+SOFT_COLORS = [OKABE_ITO["yellow"], COLOR_SOFT, OKABE_ITO["vermillion"], OKABE_ITO["sky"]]
+CONDITION_NAMES = {"hard": "hard labels only", "pseudo": "+ transfer, teacher's argmax"}
+
+LIVE_PRESETS = {
+    "quick": ("Quick: 1 seed, T = 2, both regimes", SoftTargetSpec(seeds=[0], temperatures=[2.0])),
+    "full": ("Full: 3 seeds, T = 1, 2, 4 (as the reference)", SoftTargetSpec()),
+}
+if test_presets_enabled():
+    LIVE_PRESETS["tiny"] = ("Tiny model (tests)", SoftTargetSpec(teacher="tiny", teacher_epochs=1, seeds=[0], temperatures=[2.0], epochs=1,
+                                                                 transfer_size=64, low_data_per_class=2, max_length=16))
+
+
+def condition_name(c: str) -> str:
+    return CONDITION_NAMES.get(c, f"+ transfer, soft targets at {c.split()[-1]}")
+
+
+def condition_color(c: str, soft_order: list[str]) -> str:
+    return CONDITION_COLORS.get(c) or SOFT_COLORS[soft_order.index(c) % len(SOFT_COLORS)]
+
+
+@st.cache_data(show_spinner=False)
+def load_reference(path: str, mtime: float) -> dict | None:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def results_figure(report: ExperimentReport, metric: str, title: str, y_title: str) -> go.Figure:
+    s = report.summary()
+    conditions = list(dict.fromkeys(s["condition"]))
+    soft = [c for c in conditions if c.startswith("soft")]
+    fig = go.Figure()
+    for c in conditions:
+        part = s[s["condition"] == c]
+        fig.add_bar(
+            x=part["regime"], y=100 * part[f"{metric}_mean"], name=condition_name(c), marker_color=condition_color(c, soft),
+            error_y={"type": "data", "array": 100 * part[f"{metric}_std"].fillna(0), "visible": True},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + condition_name(c) + "</extra>",
+        )
+    if metric == "accuracy":
+        fig.add_hline(y=100 * report.teacher["accuracy"], line_dash="dot", line_color=OKABE_ITO["grey"],
+                      annotation_text=f"teacher {100 * report.teacher['accuracy']:.1f}%", annotation_position="top left")
+    fig.update_layout(barmode="group")
+    return style(fig, title, "labelled rows the student sees", y_title, height=380, legend="top", legend_rows=2)
+
+
+def example_figure(example: dict) -> go.Figure:
+    names = list(example["probs_t1"])
+    order = sorted(names, key=lambda n: -example["probs_t1"][n])[:6]
+    fig = go.Figure()
+    fig.add_bar(x=order, y=[example["probs_t1"][n] for n in order], name="teacher, T = 1", marker_color=COLOR_TEACHER_T1)
+    fig.add_bar(x=order, y=[example["probs_t"][n] for n in order], name=f"teacher, T = {example['temperature']:g}", marker_color=COLOR_SOFT)
+    fig.update_layout(barmode="group")
+    return style(fig, "The teacher's soft targets for one message (top 6 of 16 intents)", "intent", "probability", height=340)
+
+
+def show_report(report: ExperimentReport, where: str) -> None:
+    if report.example:
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            chart(example_figure(report.example), key=f"st_example_{where}")
+        with c2:
+            st.markdown(f"> {report.example['text']}")
+            st.caption(
+                "A hard label keeps only the top intent. The teacher's soft targets also say which neighbour it could be, "
+                "and raising T makes that visible: the cat / tiger / lion bars of Hinton et al. (2015), in a support chat."
+            )
+    c1, c2 = st.columns(2)
+    with c1:
+        chart(results_figure(report, "accuracy", "Student test accuracy (mean ± std over seeds)", "accuracy (%)"), key=f"st_acc_{where}")
+    with c2:
+        chart(results_figure(report, "within_group_error", "Mistakes between confusable neighbours", "test rows misread within their group (%)"),
+              key=f"st_within_{where}")
+    for line in report.reading():
+        st.markdown(f"- {line}")
+    s = report.summary()
+    table = pd.DataFrame({
+        "regime": s["regime"], "condition": [condition_name(c) for c in s["condition"]],
+        "accuracy %": [f"{100 * m:.1f} ± {100 * (sd if sd == sd else 0):.1f}" for m, sd in zip(s["accuracy_mean"], s["accuracy_std"])],
+        "macro-F1 %": [f"{100 * m:.1f} ± {100 * (sd if sd == sd else 0):.1f}" for m, sd in zip(s["macro_f1_mean"], s["macro_f1_std"])],
+        "agreement with teacher %": [f"{100 * m:.1f}" for m in s["agreement_mean"]],
+        "errors within group %": [f"{100 * m:.1f}" for m in s["within_group_error_mean"]],
+        "errors across groups %": [f"{100 * m:.1f}" for m in s["cross_group_error_mean"]],
+        "seeds": s["seeds"],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    spec = report.spec
+    st.caption(
+        f"Teacher: the bundled MiniLM fine-tuned on all labelled rows ({100 * report.teacher['accuracy']:.1f}% test accuracy). "
+        f"Student: teacher layers {spec.get('student_layers') or '0, 2, 4'}, the same number of optimiser steps in every condition of a regime "
+        f"({spec['epochs']} passes over labelled + {spec['transfer_size']} transfer rows), alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}."
+    )
+
+
+# ------------------------------------------------------------------ the page
+
+st.title("What soft targets add")
+st.markdown(
+    "A teacher can help a student in two ways: by **labelling extra text** (a transfer set) and by saying **how sure it is "
+    "and what else it could be** (soft targets). This experiment separates the two on the 16-intent support task, whose "
+    "intents come in groups of confusable neighbours (card lost / stolen / not arrived…). Hinton et al. (2015) found soft targets "
+    "matter most with little labelled data: with 3% of their speech data, 57.0% frame accuracy with soft targets vs 44.5% with hard targets."
+)
+
+ref = load_reference(str(REFERENCE), REFERENCE.stat().st_mtime if REFERENCE.exists() else 0.0)
+st.subheader("Reference results, shipped with the app")
+if ref:
+    show_report(ExperimentReport.from_dict(ref), "ref")
+    st.caption("Made with the project's CLI: `python -m distill_core soft-targets --task intents --seeds 3` "
+               "(see assets/reference/README.md). Rerun it live below to measure it on this machine.")
+else:
+    st.info("The reference results are missing from assets/reference/; run the experiment live below.")
+
+st.subheader("Run it live")
+job = runner()
+choice = st.radio("Preset", list(LIVE_PRESETS), format_func=lambda k: LIVE_PRESETS[k][0], key="st_preset", horizontal=True)
+st.caption("Runs in the shared queue, after any distillation runs ahead of it. The quick preset takes about 5 minutes "
+           "on a 2-core laptop (plus about 2 minutes to fine-tune the teacher the first time); the full one about 20.")
+if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="st_run"):
+    try:
+        from distill_core.experiments import run_soft_target_experiment
+
+        st.session_state["st_run_id"] = job.submit(LIVE_PRESETS[choice][1], kind="experiment", task="intents", run_fn=run_soft_target_experiment)
+    except DistillError as exc:
+        st.error(str(exc))
+
+run_id = st.session_state.get("st_run_id")
+if run_id and job is not None:
+    state = job.status(run_id)
+
+    def live() -> None:
+        s = job.status(run_id)
+        if s.status not in ("queued", "running"):
+            st.rerun()
+        if s.status == "queued":
+            st.info(f"Queued: position {s.position or '?'}.")
+        else:
+            st.progress(min(max(s.fraction, 0.0), 1.0), text=f"{s.message} · {100 * s.fraction:.0f}%")
+        if st.button("Cancel", key=f"st_cancel_{run_id}"):
+            job.cancel(run_id)
+        if s.results:
+            st.dataframe(pd.DataFrame(s.results)[["phase", "accuracy", "macro_f1", "agreement"]], hide_index=True, width="stretch")
+
+    if state is None:
+        st.warning(f"There is no run {run_id}.")
+    elif state.status in ("queued", "running"):
+        st.fragment(live, run_every=1.0)()
+    elif state.status == "finished" and state.report:
+        st.success(f"Run {run_id} finished on this machine.")
+        show_report(ExperimentReport.from_dict(state.report), f"live_{run_id}")
+    else:
+        st.warning(f"Run {run_id} {state.status}: {state.error}")

@@ -1,0 +1,31 @@
+"""Real browser: run the tiny preset on the live distillation page, see the results, download the zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+EXCEPTION = '[data-testid="stException"]'
+
+
+def test_tiny_preset_runs_and_the_student_downloads(page, app_url, open_page, tmp_path):
+    open_page(page, f"{app_url}/distill", 'button:has-text("Run")')
+    assert page.locator(EXCEPTION).count() == 0
+    page.get_by_role("radio", name="Tiny model (tests)").click()
+    page.wait_for_selector('text="Tiny model (tests)"')
+    page.get_by_role("button", name="Run", exact=True).click()
+    # live view first (progress or queue), then the results, drawn by a whole-page rerun
+    page.get_by_text("results", exact=False).first.wait_for(timeout=240_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    page.screenshot(path=str(tmp_path / "distill-results.png"), full_page=True)
+    assert page.locator(EXCEPTION).count() == 0
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert "Student, distilled" in body and "Reproduce this run" in body
+    assert "run=" in page.url
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("button", name="Download the distilled student (.zip)").click()
+    path = tmp_path / "student.zip"
+    download_info.value.save_as(path)
+    names = zipfile.ZipFile(io.BytesIO(path.read_bytes())).namelist()
+    assert "student/model.safetensors" in names and "student/config.json" in names and "student/README.md" in names

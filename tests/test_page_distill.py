@@ -1,0 +1,77 @@
+"""AppTest of the live distillation page: defaults, URL state, a real (tiny) run end to end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def distill_env(lab_home, monkeypatch):
+    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")
+    return lab_home
+
+
+def open_distill(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/distill.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_default_view_explains_and_offers_presets(distill_env):
+    at = open_distill()
+    assert at.title[0].value == "Live distillation"
+    assert at.segmented_control(key="dist_preset").value == "quick"
+    assert not at.button(key="dist_run_button").disabled
+    assert any("Estimated time on this machine" in c.value for c in at.caption)
+    assert any(r"\alpha" in l.value and "T^2" in l.value for l in at.latex)
+    assert at.select_slider(key="dist_T").value == 4.0 and at.slider(key="dist_alpha").value == 0.5
+
+
+def test_url_state_opens_the_same_view(distill_env):
+    at = open_distill({"preset": "workshop", "T": "2", "alpha": "0.3"})
+    assert at.segmented_control(key="dist_preset").value == "workshop"
+    assert at.select_slider(key="dist_T").value == 2.0 and at.slider(key="dist_alpha").value == pytest.approx(0.3)
+    at.button(key="dist_reset").click().run()
+    assert at.segmented_control(key="dist_preset").value == "quick" and at.select_slider(key="dist_T").value == 4.0
+
+
+def test_no_layers_kept_is_explained_and_blocks_run(distill_env):
+    at = open_distill()
+    at.multiselect(key="dist_layers_pick").set_value([]).run()
+    assert any("at least one teacher layer" in w.value for w in at.warning)
+    assert at.button(key="dist_run_button").disabled
+
+
+def test_tiny_preset_runs_end_to_end_and_shows_results(distill_env):
+    at = open_distill()
+    at.segmented_control(key="dist_preset").set_value("tiny").run()
+    at.button(key="dist_run_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    run_id = at.session_state["dist_run"]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not any("results" in s.value for s in at.subheader):
+        time.sleep(1.0)
+        at.run()
+    assert any(s.value == f"Run {run_id}: results" for s in at.subheader), [s.value for s in at.subheader]
+    assert not at.exception
+    verdict = at.success[0].value
+    assert "Distillation" in verdict and "teacher" in verdict
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["Teacher", "Student, hard labels", "Student, distilled"]
+    assert at.query_params["run"] in (str(run_id), [str(run_id)])
+    # a fresh session opened on the shared link shows the same finished run
+    again = open_distill({"run": str(run_id)})
+    assert any(s.value == f"Run {run_id}: results" for s in again.subheader)
+    history = again.dataframe[-1].value
+    assert run_id in list(history["run"]) and "finished" in list(history["status"])
