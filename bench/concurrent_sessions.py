@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -59,7 +60,9 @@ def main() -> None:
                     page.goto(url + "/distill")
                     page.wait_for_selector(APP_READY)
                     page.get_by_role("radio", name=LABELS[args.preset]).click()
+                    page.wait_for_timeout(500)
                     page.wait_for_selector(APP_READY)
+                    page.get_by_text(f"{LABELS[args.preset]}:", exact=False).first.wait_for()
                     sessions.append((context, page))
                 started = time.perf_counter()
                 for _, page in sessions:  # as close to "at once" as one driver gets
@@ -79,7 +82,7 @@ def main() -> None:
                 total = time.perf_counter() - started
                 shown = []
                 for _, page in sessions:
-                    page.get_by_text("results", exact=False).first.wait_for(timeout=120_000)
+                    page.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=120_000)
                     shown.append("Student, distilled" in page.inner_text("body"))
                 for context, _ in sessions:
                     context.close()

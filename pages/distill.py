@@ -206,8 +206,9 @@ def measured_speed(runs) -> dict:
     """This machine's student speed from finished runs (examples/s), else the laptop default."""
     speeds = []
     for run in runs:
-        if run.status == "finished" and run.metrics and run.config.get("teacher") == "bundled":
-            for r in run.metrics["results"]["distilled"]["per_seed"]:
+        distilled = ((run.metrics or {}).get("results") or {}).get("distilled") or {}
+        if run.status == "finished" and run.config.get("teacher") == "bundled":
+            for r in distilled.get("per_seed", []):
                 if r.get("examples_per_s"):
                     speeds.append(r["examples_per_s"] * len(run.config.get("student_layers") or [0, 2, 4]) / 3)
     if not speeds:
@@ -458,10 +459,8 @@ def show_past_runs(task_key: str | None) -> None:
         return
     rows = []
     for r in runs:
-        acc = {}
-        if r.metrics:
-            rep = r.metrics["results"]
-            acc = {k: 100 * sum(m["accuracy"] for m in rep[k]["per_seed"]) / len(rep[k]["per_seed"]) for k in rep}
+        rep = (r.metrics or {}).get("results") or {}
+        acc = {k: 100 * sum(m["accuracy"] for m in v["per_seed"]) / len(v["per_seed"]) for k, v in rep.items() if v.get("per_seed")}
         rows.append({
             "run": r.id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
             "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "layers": ",".join(map(str, r.config.get("student_layers") or [])),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
@@ -25,8 +26,9 @@ def _press_run(page, url):
     page.goto(f"{url}/distill")
     page.wait_for_selector(APP_READY)
     page.get_by_role("radio", name="Tiny model (tests)").click()
-    page.wait_for_selector(APP_READY)
+    page.get_by_text("random 2-layer BERT, seconds").wait_for()  # the rerun with the preset is drawn
     page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("heading", name=re.compile(r"^Run \d+")).first.wait_for()
 
 
 def test_killed_app_marks_the_run_interrupted_and_keeps_finished_runs(browser, tmp_path):
@@ -67,7 +69,7 @@ def test_two_tabs_follow_the_same_run(browser, app_url):
         first.wait_for_function("location.search.includes('run=')", timeout=60_000)
         second.goto(first.url)  # the shared link, in another tab
         for tab in (first, second):
-            tab.get_by_text("results", exact=False).first.wait_for(timeout=240_000)
+            tab.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=240_000)
         run = first.url.split("run=")[1].split("&")[0]
         for tab in (first, second):
             assert f"Run {run}: results" in tab.inner_text("body")
