@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--teacher", default="bundled", help="'bundled' (offline MiniLM), a model folder, or a hub id")
     d.add_argument("--teacher-epochs", type=int, default=5)
     d.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
-    d.add_argument("--init", choices=["teacher", "random"], default="teacher")
+    d.add_argument("--init", choices=["pretrained", "finetuned", "random"], default="pretrained",
+                   help="student layers copied from the teacher before fine-tuning (default), after it, or random")
     d.add_argument("--architecture", choices=["bert", "distilbert"], default="bert")
     d.add_argument("--temperature", type=float, default=4.0)
     d.add_argument("--alpha", type=float, default=0.5, help="weight of the hard labels")

@@ -25,6 +25,17 @@ from .temperature import softmax_t
 from .training import Cancelled, EventFn, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, save_model_folder, train
 
 
+INITS = ("pretrained", "finetuned", "random")
+
+
+def student_source(spec_init: str, teacher_source: str, fine_tuned, num_labels: int, allow_hub: bool = True, allow_local: bool = True):
+    """The model whose layers a student copies: the teacher before or after fine-tuning."""
+    if spec_init == "finetuned":
+        return fine_tuned
+    model, _ = M.load_teacher(teacher_source, num_labels, allow_hub=allow_hub, allow_local=allow_local)
+    return model.eval()
+
+
 @dataclass
 class DistillSpec:
     """Everything that defines a run; saved with it, so a run can be reproduced from its row."""
@@ -36,7 +47,10 @@ class DistillSpec:
     teacher: str = M.BUNDLED  # "bundled", a folder, a hub id, or "tiny" for tests
     teacher_epochs: int = 5
     student_layers: list[int] | None = None  # None: one teacher layer in two
-    init: str = "teacher"  # "teacher" (copy the kept layers) or "random"
+    # "pretrained": copy the kept layers of the teacher before fine-tuning (DistilBERT's recipe; the
+    # hard-label baseline then never sees the teacher); "finetuned": copy them from the fine-tuned
+    # teacher (both students inherit its task knowledge); "random": fresh weights
+    init: str = "pretrained"
     architecture: str = "bert"  # "bert" (truncated BERT) or "distilbert"
     temperature: float = 4.0
     alpha: float = 0.5  # weight of the hard labels
@@ -69,6 +83,10 @@ class DistillSpec:
             raise DistillError(f"learning rate {self.learning_rate} is outside 1e-6..1e-2")
         if self.max_train is not None and self.max_train < 10:
             raise DistillError("keep at least 10 training rows")
+        if self.init == "teacher":  # the name used before "finetuned" and "pretrained" were told apart
+            self.init = "finetuned"
+        if self.init not in INITS:
+            raise DistillError(f"init must be one of {', '.join(INITS)}, got '{self.init}'")
         if any(w < 0 or w > 1000 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine)):
             raise DistillError("objective weights must lie in [0, 1000]")
 
@@ -289,6 +307,7 @@ def run_comparison(
         intermediate = Intermediate(teacher=teacher.model, layer_map=layer_map, **spec.objectives())
         notes.append(f"intermediate objectives {', '.join(spec.objectives())} with the {spec.layer_map} layer map; "
                      "teacher activations computed per batch (no grad), logits from the disk cache")
+    init_from = student_source(spec.init, spec.teacher, teacher.model, task.num_labels, allow_hub, allow_local)
     runs: dict[str, list[dict]] = {"baseline": [], "distilled": []}
     seconds = {"baseline": 0.0, "distilled": 0.0}
     first_models: dict[str, object] = {}
@@ -296,7 +315,7 @@ def run_comparison(
     student_units = len(layers) * 3
     for seed in spec.seeds:
         for kind in ("baseline", "distilled"):
-            student = M.build_student(teacher.model, layers, init=spec.init, architecture=spec.architecture, seed=seed)
+            student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", architecture=spec.architecture, seed=seed)
             cfg = TrainConfig(
                 epochs=spec.epochs,
                 learning_rate=spec.learning_rate,

@@ -49,6 +49,8 @@ class SoftTargetSpec:
     student_layers: list[int] | None = None  # None: one teacher layer in two
     teacher_epochs: int = 5
     teacher: str = M.BUNDLED  # "tiny" in tests
+    init: str = "pretrained"  # students copy the teacher's layers from before its fine-tuning, so the
+    # low-data regime's students see only their few labels (and the teacher's outputs), nothing more
 
     def validate(self) -> None:
         if not self.seeds or not self.temperatures:
@@ -181,6 +183,9 @@ def run_soft_target_experiment(
     tok = teacher.tokenizer
     layers = M.check_layers(spec.student_layers or M.every_other_layer(teacher.model.config.num_hidden_layers), teacher.model.config.num_hidden_layers)
 
+    from .comparison import student_source
+
+    init_from = student_source(spec.init, spec.teacher, teacher.model, task.num_labels)
     emit({"kind": "phase", "phase": "teacher logits", "message": "the teacher labels the transfer pool (cached on disk)"})
     test_texts, test_labels = task.test["text"].tolist(), task.test["label"].to_numpy()
     teacher_test = cached_teacher_logits(teacher, test_texts, spec.max_length, home)
@@ -206,7 +211,7 @@ def run_soft_target_experiment(
             for condition in spec.conditions():
                 phase = f"{regime} · {condition} · seed {seed}"
                 emit({"kind": "phase", "phase": phase, "message": f"training: {phase}"})
-                student = M.build_student(teacher.model, layers, seed=seed)
+                student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", seed=seed)
                 cfg = TrainConfig(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
                                   max_length=spec.max_length, seed=seed, alpha=spec.alpha)
                 if condition == "hard":

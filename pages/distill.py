@@ -56,6 +56,11 @@ OBJECTIVES = {
     "pkd": ("[CLS] over layers", 1.0, "Patient KD, Sun et al. 2019"),
     "cosine": ("cosine of hidden states", 1.0, "DistilBERT, Sanh et al. 2019"),
 }
+INITS = {
+    "pretrained": "pre-trained teacher layers",
+    "finetuned": "fine-tuned teacher layers",
+    "random": "random",
+}
 LAYER_MAPS = {
     "distilbert": "the layers it was copied from (DistilBERT)",
     "tinybert": "uniform: every N/M-th teacher layer (TinyBERT)",
@@ -73,7 +78,7 @@ DEFAULTS = {
     "dist_teacher_kind": "Bundled MiniLM (offline)",
     "dist_layers": [0, 2, 4],
     "dist_arch": "Truncated BERT",
-    "dist_init": "From teacher layers",
+    "dist_init": "pretrained",
     "dist_T": 4.0,
     "dist_alpha": 0.5,
     "dist_lr": 1e-4,
@@ -296,8 +301,9 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None]:
         layers = sorted(layers)
         arch = st.radio("Architecture", ["Truncated BERT", "DistilBERT"], key="dist_arch", horizontal=True,
                         help="DistilBERT drops token-type embeddings and the pooler; weights are mapped from BERT.")
-        init = st.radio("Initialisation", ["From teacher layers", "Random"], key="dist_init", horizontal=True,
-                        help="Copying teacher layers gives the student a head start; random students need far more data.")
+        init = st.radio("Initialisation", list(INITS), key="dist_init", horizontal=True, format_func=INITS.get,
+                        help="Pre-trained teacher layers: DistilBERT's recipe, the hard-label student never sees the teacher. "
+                             "Fine-tuned teacher layers: both students start with the teacher's task knowledge. Random: no head start at all.")
         extra = st.pills("Objective: logits KD (always), plus", list(OBJECTIVES), selection_mode="multi", key="dist_objectives",
                          format_func=lambda k: OBJECTIVES[k][0],
                          help="Intermediate-layer terms, each added with its weight: " + "; ".join(f"{v[0]} x{v[1]:g} ({v[2]})" for v in OBJECTIVES.values()))
@@ -306,7 +312,7 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None]:
             layer_map = st.selectbox("Which teacher layer each student layer matches", list(LAYER_MAPS), format_func=LAYER_MAPS.get, key="dist_layer_map")
             st.caption("The teacher runs on every batch to give its hidden states and attention: expect roughly 2x the time per step.")
     with c2:
-        chart(layer_diagram(n_layers, layers or [0], init == "Random"), key="dist_diagram")
+        chart(layer_diagram(n_layers, layers or [0], init == "random"), key="dist_diagram")
     if not layers:
         problem = problem or "Keep at least one teacher layer."
 
@@ -332,7 +338,7 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None]:
         return None, problem
     return DistillSpec(
         task=task, data_file=data_file, text_col=text_col, label_col=label_col, teacher=teacher, teacher_epochs=preset.teacher_epochs,
-        student_layers=layers, init="random" if init == "Random" else "teacher", architecture="distilbert" if arch == "DistilBERT" else "bert",
+        student_layers=layers, init=init, architecture="distilbert" if arch == "DistilBERT" else "bert",
         temperature=float(temperature), alpha=float(alpha), epochs=int(epochs), learning_rate=float(lr), seeds=list(range(int(seeds))),
         max_train=int(cap) or None, use_transfer=bool(use_transfer), transfer_size=preset.transfer_size,
         layer_map=layer_map, **{k: OBJECTIVES[k][1] for k in (extra or [])},
