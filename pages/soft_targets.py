@@ -22,7 +22,7 @@ from pages._runtime import runner, test_presets_enabled
 
 REFERENCE = Path(__file__).resolve().parent.parent / "assets" / "reference" / "soft_targets_intents.json"
 CONDITION_COLORS = {"hard": COLOR_HARD, "pseudo": COLOR_TEACHER_T1}
-SOFT_COLORS = [OKABE_ITO["yellow"], COLOR_SOFT, OKABE_ITO["vermillion"], OKABE_ITO["sky"]]
+SOFT_COLORS = [OKABE_ITO["sky"], COLOR_SOFT, OKABE_ITO["vermillion"], OKABE_ITO["green"]]  # no yellow: unreadable on white
 CONDITION_NAMES = {"hard": "hard labels only", "pseudo": "+ transfer, teacher's argmax"}
 
 LIVE_PRESETS = {

@@ -1,0 +1,42 @@
+"""AppTest of the soft-targets page: the shipped reference draws at once; the tiny preset runs live."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "assets" / "reference" / "soft_targets_intents.json"
+
+
+def open_page(monkeypatch) -> AppTest:
+    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/soft_targets.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_reference_results_draw_without_a_click(lab_home, monkeypatch):
+    at = open_page(monkeypatch)
+    assert at.title[0].value == "What soft targets add"
+    assert REFERENCE.exists(), "the shipped reference results are missing"
+    assert len(at.get("plotly_chart")) >= 3  # soft targets of one message, accuracy, neighbour mistakes
+    readings = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert any("labels per class" in r for r in readings) and any("all labels" in r for r in readings)
+
+
+def test_tiny_preset_runs_live(lab_home, monkeypatch):
+    at = open_page(monkeypatch)
+    at.radio(key="st_preset").set_value("tiny").run()
+    at.button(key="st_run").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not any("finished on this machine" in s.value for s in at.success):
+        time.sleep(1.0)
+        at.run()
+    assert any("finished on this machine" in s.value for s in at.success)
+    assert not at.exception
