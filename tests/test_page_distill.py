@@ -75,3 +75,19 @@ def test_tiny_preset_runs_end_to_end_and_shows_results(distill_env):
     assert any(s.value == f"Run {run_id}: results" for s in again.subheader)
     history = again.dataframe[-1].value
     assert run_id in list(history["run"]) and "finished" in list(history["status"])
+
+
+def test_workshop_lock_offers_only_the_bundled_teacher(distill_env, monkeypatch):
+    monkeypatch.setenv("DISTILL_LAB_LOCKED", "1")
+    at = open_distill()
+    assert at.radio(key="dist_teacher_kind").options == ["Bundled MiniLM (offline)"]
+    assert any("workshop mode" in c.value for c in at.caption)
+
+
+def test_unwritable_home_is_explained_not_a_traceback(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DISTILL_LAB_HOME", str(blocker / "home"))
+    at = open_distill()
+    assert any("Runs cannot be saved" in e.value and "DISTILL_LAB_HOME" in e.value for e in at.error)
+    assert at.button(key="dist_run_button").disabled
