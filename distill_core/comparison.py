@@ -254,7 +254,7 @@ def run_comparison(
     n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
     teacher_layers_guess = n_layers_known or 12
     n_train, n_distil = len(train_df), len(train_df) + len(transfer)
-    per_seed = spec.epochs * (n_train + n_distil) * n_student_layers_guess * 3  # fwd+bwd ~ 3 forwards
+    per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
     teacher_units = len(task.train) * spec.teacher_epochs * teacher_layers_guess * 3
     infer_units = (n_distil + len(task.test)) * teacher_layers_guess
     progress.plan(per_seed * len(spec.seeds) + teacher_units + infer_units)
@@ -313,6 +313,7 @@ def run_comparison(
     first_models: dict[str, object] = {}
     first_logits: dict[str, np.ndarray] = {}
     student_units = len(layers) * 3
+    same_steps = spec.epochs * math.ceil(len(enc_distil) / spec.batch_size)
     for seed in spec.seeds:
         for kind in ("baseline", "distilled"):
             student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", architecture=spec.architecture, seed=seed)
@@ -327,8 +328,9 @@ def run_comparison(
             )
             phase = f"{kind} seed {seed}"
             emit({"kind": "phase", "phase": phase, "message": f"training the {'distilled' if kind == 'distilled' else 'hard-label'} student (seed {seed})"})
-            if kind == "baseline":
-                res = train(student, enc_train, labels_train, cfg, validation=val, on_event=progress.forward(student_units), cancel=cancel, phase=phase)
+            if kind == "baseline":  # as many optimiser steps as the distilled student: a gain is not just more compute
+                res = train(student, enc_train, labels_train, cfg, validation=val, on_event=progress.forward(student_units),
+                            cancel=cancel, phase=phase, max_steps=same_steps)
             else:
                 res = train(
                     student, enc_distil, labels_distil, cfg, teacher_logits=teacher_train, validation=val,

@@ -201,7 +201,7 @@ def confusion_figure(matrix: list[list[int]], labels: list[str], title: str) -> 
 
 
 def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict) -> float:
-    per_seed = spec.epochs * (n_train + n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
+    per_seed = spec.epochs * 2 * (n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
     teacher = 0.0 if teacher_cached else spec.teacher_epochs * n_train / speed["teacher"]
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
@@ -410,7 +410,7 @@ def show_results(run_id: int, report: DistillReport) -> None:
     task = report.task
     st.caption(
         f"Test split: {task['test']} rows. Students trained on {task['train_used']} labelled rows; the distilled one also on "
-        f"{task['transfer_used']} unlabelled rows labelled by the teacher. Latency measured just now on this machine, teacher and "
+        f"{task['transfer_used']} unlabelled rows labelled by the teacher, and both for the same number of optimiser steps. Latency measured just now on this machine, teacher and "
         f"student interleaved, sequence length {report.spec['max_length']}. Run took {fmt_seconds(report.seconds)}"
         + (" (teacher from the cache)." if report.teacher_cached else " (including fine-tuning the teacher).")
     )
