@@ -212,6 +212,11 @@ class _Progress:
         eta = elapsed * (1 - frac) / frac if frac > 0.02 else None
         self.emit({"kind": "progress", "fraction": frac, "elapsed_s": elapsed, "eta_s": eta})
 
+    def finish(self) -> None:
+        """The plan is an estimate: the end is 100%, whatever it said."""
+        self.done = self.total
+        self.add(0)
+
     def forward(self, phase_units_per_step: float):
         """An on_event for a training phase that also advances the overall progress."""
 
@@ -389,7 +394,7 @@ def run_comparison(
     )
     if artefact_dir is not None:
         _save_student(student, tok, report, Path(artefact_dir))
-    progress.add(0)
+    progress.finish()
     return report
 
 
