@@ -539,6 +539,19 @@ class RunEntry:
     command: str | None = None
 
 
+def is_distill_report(report) -> bool:
+    """A DistillReport.as_dict(): a spec, and the teacher and students with accuracies per seed."""
+    if not isinstance(report, dict) or not isinstance(report.get("spec"), dict) or not isinstance(report.get("results"), dict):
+        return False
+    for name in METHODS:
+        result = report["results"].get(name)
+        if not isinstance(result, dict) or not isinstance(result.get("per_seed"), list):
+            return False
+        if not all(isinstance(m, dict) and isinstance(m.get("accuracy"), (int, float)) for m in result["per_seed"]):
+            return False
+    return isinstance(report.get("latency_ms", {}), dict)
+
+
 def load_reference_runs(folder: str | Path = REFERENCE_DIR) -> list[RunEntry]:
     """The reference reports shipped in assets/reference/ (written by the CLI's --json)."""
     from .formatting import reproduce_command
@@ -550,8 +563,8 @@ def load_reference_runs(folder: str | Path = REFERENCE_DIR) -> list[RunEntry]:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a damaged file is skipped, not fatal
-        if not isinstance(report, dict) or "results" not in report or "spec" not in report:
-            continue
+        if not is_distill_report(report):
+            continue  # another page's reference file, or not a report at all
         try:
             command = reproduce_command(report["spec"])
         except (KeyError, TypeError):
@@ -564,7 +577,7 @@ def store_runs(store, limit: int = 200) -> list[RunEntry]:
     """Finished distillation runs of a RunStore, newest first."""
     out = []
     for run in store.list(kind="distill", limit=limit):
-        if run.status == "finished" and isinstance(run.metrics, dict) and "results" in run.metrics:
+        if run.status == "finished" and is_distill_report(run.metrics):
             out.append(RunEntry(f"run {run.id}", "store", run.metrics, run.id))
     return out
 
