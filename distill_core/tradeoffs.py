@@ -627,6 +627,7 @@ def run_points(entry: RunEntry) -> list[dict]:
             "accuracy": _mean(accs), "accuracy_std": _std(accs), "seeds": len(accs),
             "parameters": int(result.get("parameters") or 0), "size_mb": float(result.get("size_mb") or float("nan")),
             "latency_ms": float(lat) if lat is not None else float("nan"), "latency_source": "recorded with the run",
+            "run_teacher_ms": float(latency["teacher"]) if latency.get("teacher") is not None else float("nan"),
             "arch_key": arch_key_of(spec, model), "seq_len": spec.get("max_length", 64),
             "temperature": spec.get("temperature"), "alpha": spec.get("alpha"), "teacher": spec.get("teacher"),
         })  # fmt: skip
@@ -654,14 +655,20 @@ def frontier_points(entries: list[RunEntry], measured: dict[str, float] | None =
     teachers = df[df["model"] == "teacher"].copy()
     teachers["acc_key"] = teachers["accuracy"].round(4)
     merged = []
+    students = df[df["model"] != "teacher"].copy()
+    students["runs"] = students["run"]
     for _, group in teachers.groupby(["task", "teacher", "acc_key"], sort=False, dropna=False):
         first = group.iloc[0].to_dict()
         first["latency_ms"] = float(group["latency_ms"].median()) if group["latency_ms"].notna().any() else float("nan")
         first["runs"] = ", ".join(group["run"])
         first.pop("acc_key", None)
         merged.append(first)
-    students = df[df["model"] != "teacher"].copy()
-    students["runs"] = students["run"]
+        # Runs were timed under different loads; each run's student/teacher ratio was measured side by
+        # side and holds. Put every student of this teacher on the same scale: its ratio x the teacher's median.
+        same = students["run"].isin(group["run"]) & students["run_teacher_ms"].notna()
+        if same.any() and first["latency_ms"] == first["latency_ms"]:
+            students.loc[same, "latency_ms"] = students.loc[same, "latency_ms"] / students.loc[same, "run_teacher_ms"] * first["latency_ms"]
+            students.loc[same, "latency_source"] = "ratio to its teacher recorded with the run, x the teacher's median time"
     df = pd.concat([pd.DataFrame(merged), students], ignore_index=True)
     if measured:
         for i, row in df.iterrows():

@@ -169,13 +169,17 @@ def test_frontier_points_merge_the_shared_teacher_and_use_measured_latency():
     assert teacher["latency_ms"] == 11.0 and teacher["runs"] == "ref: a, ref: b" and teacher["arch_key"] == "minilm-6"
     distilled = df[(df["model"] == "distilled") & (df["student_layers"] == 3)].iloc[0]
     assert distilled["accuracy"] == pytest.approx(0.87) and distilled["accuracy_std"] == pytest.approx(0.01414, abs=1e-4)
-    assert distilled["arch_key"] == "minilm-3" and distilled["latency_source"] == "recorded with the run"
+    assert distilled["arch_key"] == "minilm-3" and distilled["latency_source"].startswith("ratio to its teacher")
+    # each run's student/teacher ratio, put on the shared teacher's scale: 5/10 x 11 and 2/12 x 11
+    assert distilled["latency_ms"] == pytest.approx(5.5)
+    assert df[(df["model"] == "baseline") & (df["student_layers"] == 1)].iloc[0]["latency_ms"] == pytest.approx(2 / 12 * 11)
     measured = TR.frontier_points(entries, {"minilm-6": 20.0, "minilm-3": 9.0}, measured_seq_len=64)
     row = measured[(measured["model"] == "distilled") & (measured["student_layers"] == 3)].iloc[0]
     assert row["latency_ms"] == 9.0 and row["latency_source"] == "measured on this machine"
     one_layer = measured[measured["student_layers"] == 1].iloc[0]
-    assert one_layer["latency_ms"] == 2.0  # no measurement for minilm-1: recorded value kept
-    assert TR.frontier_points(entries, {"minilm-3": 9.0}, measured_seq_len=128)["latency_source"].eq("recorded with the run").all()
+    assert one_layer["latency_ms"] == pytest.approx(2 / 12 * 11)  # no measurement for minilm-1: the recorded ratio kept
+    unmatched = TR.frontier_points(entries, {"minilm-3": 9.0}, measured_seq_len=128)
+    assert not unmatched["latency_source"].eq("measured on this machine").any()
 
 
 def test_frontier_of_nothing_is_an_empty_frame():
