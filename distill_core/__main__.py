@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--temperatures", default="1,2,4", help="comma-separated, e.g. 1,2,4")
     e.add_argument("--alpha", type=float, default=0.5)
     e.add_argument("--epochs", type=int, default=2)
-    e.add_argument("--lr", type=float, default=5e-4)
+    e.add_argument("--lr", type=float, default=1e-4)
     e.add_argument("--transfer-size", type=int, default=1200)
     e.add_argument("--low-data", type=int, default=10, help="labelled rows per class in the low-data regime (0: skip)")
     e.add_argument("--json", help="also write the full report to this JSON file")
