@@ -64,13 +64,20 @@ def _thin(points: list[dict]) -> None:
 
 
 class JobRunner:
-    def __init__(self, store: RunStore, run_fn: RunFn | None = None, workers: int = 1, max_queue: int = 16, persist_every_s: float = 2.0):
+    def __init__(self, store: RunStore, run_fn: RunFn | None = None, workers: int = 1, max_queue: int = 16, persist_every_s: float = 2.0,
+                 isolation: str = "thread"):
+        """isolation="process" trains in a child process (the app's choice): torch's many small GIL
+        hand-offs in a thread of the web server starved both the training and the pages; "thread"
+        keeps everything in this process (tests, and run functions that cannot be pickled)."""
         if run_fn is None:
             from .comparison import run_comparison
 
             run_fn = run_comparison
         self.store = store
         self.run_fn = run_fn
+        if isolation not in ("thread", "process"):
+            raise ValueError(f"isolation must be 'thread' or 'process', got {isolation!r}")
+        self.isolation = isolation
         self.max_queue = max_queue
         self.persist_every_s = persist_every_s
         self._queue: queue.Queue = queue.Queue()
@@ -211,8 +218,12 @@ class JobRunner:
                 if save:
                     self.store.set_progress(run_id, progress)
 
-            report = run_fn(spec, home=self.store.home, on_event=on_event, cancel=cancel, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
-            result = report.as_dict() if hasattr(report, "as_dict") else dict(report)
+            call = dict(home=self.store.home, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
+            if self.isolation == "process":
+                result = _run_in_child(run_fn, spec, call, on_event, cancel)
+            else:
+                report = run_fn(spec, on_event=on_event, cancel=cancel, **call)
+                result = report.as_dict() if hasattr(report, "as_dict") else dict(report)
             self.store.set_progress(run_id, job.as_progress())
             self.store.finish(run_id, result, artefacts=str(self.store.artefact_dir(run_id)))
             with self._lock:
@@ -237,3 +248,60 @@ class JobRunner:
             pass  # the store itself failed (disk full...): the live state still tells the page
         with self._lock:
             job.status, job.error, job.message = status, reason, reason
+
+
+# ---------------------------------------------------------------- process isolation
+
+
+def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
+    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", kind, text)."""
+    from .training import Cancelled
+
+    try:
+        report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
+        events.put(("done", report.as_dict() if hasattr(report, "as_dict") else dict(report)))
+    except Cancelled as exc:
+        events.put(("error", "cancelled", str(exc)))
+    except DistillError as exc:
+        events.put(("error", "distill", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
+        traceback.print_exc()
+        events.put(("error", "unexpected", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
+
+
+def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event) -> dict:
+    """Run ``run_fn`` in a spawned process, relaying its events here; raise what it raised, by kind."""
+    import multiprocessing as mp
+
+    from .training import Cancelled
+
+    ctx = mp.get_context("spawn")
+    events = ctx.Queue()
+    child_cancel = ctx.Event()
+    child = ctx.Process(target=_child_main, args=(run_fn, spec, call, events, child_cancel), daemon=True)
+    child.start()
+    try:
+        while True:
+            if cancel.is_set():
+                child_cancel.set()
+            try:
+                message = events.get(timeout=0.2)
+            except queue.Empty:
+                if not child.is_alive() and events.empty():
+                    raise RuntimeError(f"the training process stopped (exit code {child.exitcode})")
+                continue
+            if message[0] == "event":
+                on_event(message[1])
+            elif message[0] == "done":
+                return message[1]
+            else:
+                kind, text = message[1], message[2]
+                if kind == "cancelled":
+                    raise Cancelled(text)
+                if kind == "distill":
+                    raise DistillError(text)
+                raise RuntimeError(text)
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()

@@ -29,7 +29,7 @@ def _runner(home: str):
 
     workers = int(os.environ.get("DISTILL_LAB_WORKERS", "1") or 1)
     max_queue = int(os.environ.get("DISTILL_LAB_MAX_QUEUE", "32") or 32)
-    return JobRunner(RunStore(home), workers=workers, max_queue=max_queue)
+    return JobRunner(RunStore(home), workers=workers, max_queue=max_queue, isolation="process")
 
 
 def runner():

@@ -138,3 +138,23 @@ def test_a_job_can_bring_its_own_run_function(runner):
     run_id = runner.submit({"name": "exp"}, kind="experiment", run_fn=lambda spec, **kw: FakeReport(kind="experiment"))
     assert runner.wait(run_id, 5).report == {"kind": "experiment"}
     assert runner.store.get(run_id).kind == "experiment"
+
+
+def test_process_isolation_runs_relays_events_cancels_and_reports_failures(lab_home):
+    runner = JobRunner(RunStore(lab_home), run_fn=fake_run, persist_every_s=0.0, isolation="process")
+    try:
+        done = runner.submit({"name": "child", "steps": 3})
+        state = runner.wait(done, 120)
+        assert state.status == "finished" and state.report == {"accuracy": 0.9, "name": "child"}
+        assert [p["step"] for p in state.steps["distilled seed 0"]] == [1, 2, 3]
+        bad = runner.submit({"name": "bad", "fail": True})
+        assert runner.wait(bad, 120).error == "bad input: no label column"
+        crash = runner.submit({"name": "crash", "crash": True})
+        assert "ZeroDivisionError" in runner.wait(crash, 120).error
+        slow = runner.submit({"name": "slow", "steps": 1000, "sleep": 0.01})
+        while not runner.status(slow).steps:
+            time.sleep(0.05)
+        runner.cancel(slow)
+        assert runner.wait(slow, 120).status == "cancelled"
+    finally:
+        runner.shutdown()
