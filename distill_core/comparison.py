@@ -22,7 +22,9 @@ from .errors import DistillError
 from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
-from .training import Cancelled, EventFn, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, save_model_folder, train
+from .training import (
+    Cancelled, EventFn, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_model_folder, train,
+)
 
 
 INITS = ("pretrained", "finetuned", "random")
@@ -290,8 +292,6 @@ def run_comparison(
     labels_distil = np.concatenate([labels_train, np.full(len(transfer), IGNORE_LABEL)])
     if enc_test.truncated:
         notes.append(f"{enc_test.truncated} test text(s) were cut at {spec.max_length} tokens")
-
-    from .training import predict_logits
 
     teacher_metrics = evaluate_logits(teacher_test, test_labels, task.num_labels)
     results = {

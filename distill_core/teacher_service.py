@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from .data import encode, load_sample_task
-from .training import Teacher, TeacherConfig, get_teacher
+from .training import Teacher, TeacherConfig, get_teacher, teacher_folder
 from .training import predict_logits as _model_logits
 
 _lock = threading.Lock()
@@ -27,12 +27,7 @@ def _teacher(task_name: str) -> tuple[Teacher, list[str]]:
 
 def teacher_is_cached(task_name: str) -> bool:
     """Whether the fine-tuned teacher is on disk already (so loading it is quick)."""
-    from .training import _key, default_home
-
-    task = load_sample_task(task_name)
-    cfg = TeacherConfig()
-    key = _key("teacher", cfg.source, task.fingerprint(), __import__("dataclasses").asdict(cfg))
-    return (default_home() / "teachers" / key / "config.json").exists()
+    return (teacher_folder(load_sample_task(task_name), TeacherConfig()) / "config.json").exists()
 
 
 def predict_logits_for(task_name: str, texts: list[str]) -> tuple[np.ndarray, list[str]]:

@@ -322,6 +322,11 @@ class Teacher:
     seconds: float
 
 
+def teacher_folder(task: TaskData, cfg: TeacherConfig, home: Path | None = None) -> Path:
+    """Where the teacher fine-tuned on this task with this config is cached (keyed by source, data, config)."""
+    return (home or default_home()) / "teachers" / _key("teacher", cfg.source, task.fingerprint(), asdict(cfg))
+
+
 def get_teacher(
     task: TaskData,
     cfg: TeacherConfig,
@@ -333,8 +338,8 @@ def get_teacher(
 ) -> Teacher:
     """The teacher fine-tuned on the task's training split, from the cache when this was done before."""
     home = home or default_home()
-    key = _key("teacher", cfg.source, task.fingerprint(), asdict(cfg))
-    folder = home / "teachers" / key
+    folder = teacher_folder(task, cfg, home)
+    key = folder.name
     emit = on_event or (lambda e: None)
     start = time.perf_counter()
     if (folder / "config.json").exists():
