@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--text-col", default="text", help="text column of --data (default: text)")
     d.add_argument("--label-col", default="label", help="label column of --data (default: label)")
     d.add_argument("--teacher", default="bundled", help="'bundled' (offline MiniLM), a model folder, or a hub id")
-    d.add_argument("--teacher-epochs", type=int, default=5)
+    d.add_argument("--teacher-epochs", type=int, default=None, help="teacher fine-tuning epochs (default: the task's recipe, 5 for your data)")
+    d.add_argument("--teacher-lr", type=float, default=None, help="teacher learning rate (default: the task's recipe, 1e-4 for your data)")
     d.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
     d.add_argument("--init", choices=["pretrained", "finetuned", "random"], default="pretrained",
                    help="student layers copied from the teacher before fine-tuning (default), after it, or random")
@@ -73,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--transfer-size", type=int, default=1200)
     e.add_argument("--low-data", type=int, default=10, help="labelled rows per class in the low-data regime (0: skip)")
     e.add_argument("--json", help="also write the full report to this JSON file")
+    g = sub.add_parser("layers", help="inside the model: initialisation, objectives, task-agnostic vs task-specific")
+    g.add_argument("--experiment", choices=["init", "objective", "agnostic"], required=True)
+    g.add_argument("--task", default="sentiment")
+    g.add_argument("--seeds", type=int, default=3)
+    g.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
+    g.add_argument("--epochs", type=int, default=2, help="passes over labelled + transfer rows (fixes every condition's steps)")
+    g.add_argument("--lr", type=float, default=1e-4)
+    g.add_argument("--transfer-size", type=int, default=1000)
+    g.add_argument("--json", help="also write the full report to this JSON file")
     sub.add_parser("tasks", help="list the sample tasks")
     return p
 
@@ -106,6 +116,7 @@ def cmd_distill(args) -> int:
         label_col=args.label_col,
         teacher=args.teacher,
         teacher_epochs=args.teacher_epochs,
+        teacher_lr=args.teacher_lr,
         student_layers=args.student_layers,
         init=args.init,
         architecture=args.architecture,
@@ -193,6 +204,28 @@ def cmd_soft_targets(args) -> int:
     return 0
 
 
+def cmd_layers(args) -> int:
+    from .layer_lab import LayerExperimentSpec, run_layer_experiment
+
+    spec = LayerExperimentSpec(experiment=args.experiment, task=args.task, seeds=list(range(args.seeds)), student_layers=args.student_layers,
+                               epochs=args.epochs, learning_rate=args.lr, transfer_size=args.transfer_size)
+    started = time.perf_counter()
+    report = run_layer_experiment(spec, on_event=_progress_printer())
+    print()
+    print(f"teacher: accuracy {100 * report.teacher['accuracy']:.1f}%")
+    print(f"{'condition':<28}{'accuracy':>14}{'macro-F1':>14}{'agree w/ teacher':>18}{'steps':>7}")
+    for _, r in report.summary().iterrows():
+        cell = lambda m: f"{100 * r[m + '_mean']:.1f} ± {100 * (0 if r[m + '_std'] != r[m + '_std'] else r[m + '_std']):.1f}"
+        print(f"{r['condition']:<28}{cell('accuracy'):>14}{cell('macro_f1'):>14}{cell('agreement'):>18}{r['steps']:>7}")
+    print()
+    print(report.verdict())
+    print(f"wall time {time.perf_counter() - started:.0f} s, {len(spec.seeds)} seed(s)")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report.as_dict(), f, indent=1, default=float)
+    return 0
+
+
 def cmd_tasks(args) -> int:
     from .data import available_sample_tasks
 
@@ -204,7 +237,7 @@ def cmd_tasks(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "tasks": cmd_tasks}[args.command](args)
+        return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks}[args.command](args)
     except DistillError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

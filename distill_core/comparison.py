@@ -47,7 +47,8 @@ class DistillSpec:
     text_col: str = "text"
     label_col: str = "label"
     teacher: str = M.BUNDLED  # "bundled", a folder, a hub id, or "tiny" for tests
-    teacher_epochs: int = 5
+    teacher_epochs: int | None = None  # None: the sample task's recipe (5 for uploads)
+    teacher_lr: float | None = None  # None: the sample task's recipe (1e-4 for uploads)
     student_layers: list[int] | None = None  # None: one teacher layer in two
     # "pretrained": copy the kept layers of the teacher before fine-tuning (DistilBERT's recipe; the
     # hard-label baseline then never sees the teacher); "finetuned": copy them from the fine-tuned
@@ -256,13 +257,13 @@ def run_comparison(
         notes.append(f"training rows capped at {spec.max_train} of {len(task.train)}")
     transfer = task.transfer[: spec.transfer_size] if spec.use_transfer else []
 
-    tcfg = TeacherConfig(source=spec.teacher, epochs=spec.teacher_epochs, max_length=spec.max_length)
+    tcfg = TeacherConfig.for_task(spec.task if not spec.data_file else None, spec.teacher, spec.teacher_epochs, spec.teacher_lr, spec.max_length)
     # Plan the work so progress and ETA span the whole run (student steps cost ~layers_s / layers_t).
     n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
     teacher_layers_guess = n_layers_known or 12
     n_train, n_distil = len(train_df), len(train_df) + len(transfer)
     per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
-    teacher_units = len(task.train) * spec.teacher_epochs * teacher_layers_guess * 3
+    teacher_units = len(task.train) * tcfg.epochs * teacher_layers_guess * 3
     infer_units = (n_distil + len(task.test)) * teacher_layers_guess
     progress.plan(per_seed * len(spec.seeds) + teacher_units + infer_units)
 

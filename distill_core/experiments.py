@@ -40,6 +40,9 @@ class SoftTargetSpec:
     seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
     temperatures: list[float] = field(default_factory=lambda: [1.0, 2.0, 4.0])
     alpha: float = 0.5  # weight of the hard labels on labelled rows
+    # a transfer row's soft term weighs as much as a pseudo-labelled row's CE (None: the batch-mean
+    # KD loss, where transfer rows get only the (1 - alpha) share and learn at half speed)
+    unlabelled_weight: float | None = 1.0
     epochs: int = 2  # passes over labelled + transfer rows; every condition gets that many steps
     learning_rate: float = 1e-4  # as the shipped reference; a 1-seed probe at 5e-4 trained all students much further
     batch_size: int = 32
@@ -47,7 +50,8 @@ class SoftTargetSpec:
     transfer_size: int | None = 1200  # rows of the transfer pool used (None: all)
     low_data_per_class: int | None = 10  # the low-data regime's labelled rows per class (None: skip)
     student_layers: list[int] | None = None  # None: one teacher layer in two
-    teacher_epochs: int = 5
+    teacher_epochs: int | None = None  # None: the task's recipe
+    teacher_lr: float | None = None
     teacher: str = M.BUNDLED  # "tiny" in tests
     init: str = "pretrained"  # students copy the teacher's layers from before its fine-tuning, so the
     # low-data regime's students see only their few labels (and the teacher's outputs), nothing more
@@ -179,7 +183,7 @@ def run_soft_target_experiment(
         raise DistillError(f"task '{spec.task}' has no transfer pool: this experiment needs unlabelled text")
     groups = load_groups(spec.task)
     transfer = task.transfer[: spec.transfer_size] if spec.transfer_size else task.transfer
-    teacher = get_teacher(task, TeacherConfig(source=spec.teacher, epochs=spec.teacher_epochs), home, on_event, cancel)
+    teacher = get_teacher(task, TeacherConfig.for_task(spec.task, spec.teacher, spec.teacher_epochs, spec.teacher_lr), home, on_event, cancel)
     tok = teacher.tokenizer
     layers = M.check_layers(spec.student_layers or M.every_other_layer(teacher.model.config.num_hidden_layers), teacher.model.config.num_hidden_layers)
 
@@ -221,6 +225,7 @@ def run_soft_target_experiment(
                     train(student, enc_all, y, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
                 else:
                     cfg.temperature = float(condition.split("=")[1])
+                    cfg.unlabelled_weight = spec.unlabelled_weight
                     y = np.concatenate([lab_y, np.full(len(transfer), IGNORE_LABEL)])
                     logits = np.concatenate([teacher_lab, teacher_transfer])
                     train(student, enc_all, y, cfg, teacher_logits=logits, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)

@@ -52,8 +52,12 @@ def reproduce_command(spec: dict) -> str:
         "--init", spec["init"], "--architecture", spec["architecture"],
         "--temperature", f"{spec['temperature']:g}", "--alpha", f"{spec['alpha']:g}",
         "--epochs", str(spec["epochs"]), "--lr", f"{spec['learning_rate']:g}",
-        "--seeds", str(len(spec["seeds"])), "--teacher-epochs", str(spec["teacher_epochs"]),
+        "--seeds", str(len(spec["seeds"])),
     ]
+    if spec.get("teacher_epochs") is not None:
+        args += ["--teacher-epochs", str(spec["teacher_epochs"])]
+    if spec.get("teacher_lr") is not None:
+        args += ["--teacher-lr", f"{spec['teacher_lr']:g}"]
     for name in ("hidden_mse", "attention", "pkd", "cosine"):
         if spec.get(name):
             args += [f"--{name.replace('_', '-')}", f"{spec[name]:g}"]

@@ -47,6 +47,7 @@ def kd_loss(
     labels: torch.Tensor | None,
     temperature: float = 4.0,
     alpha: float = 0.5,
+    unlabelled_weight: float | None = None,
 ) -> KDLoss:
     """Logit distillation (Hinton, Vinyals & Dean 2015).
 
@@ -55,6 +56,9 @@ def kd_loss(
     alpha weights the hard labels. The T^2 factor keeps the soft term's gradient, which scales as
     1/T^2, comparable across temperatures. Rows whose label is IGNORE_LABEL (transfer-set text)
     contribute to the soft term only; with no teacher the loss is plain cross-entropy.
+    By default the two terms are batch means (labelled rows share the CE, all rows the KL); with
+    ``unlabelled_weight`` the loss is a mean over rows in which an unlabelled row's soft term has
+    that weight (see ``_per_row_kd``).
     """
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
@@ -68,8 +72,26 @@ def kd_loss(
         return KDLoss(total=hard, hard=float(hard.detach()), kl=0.0, soft=0.0)
     kl = soft_kl(student_logits, teacher_logits.to(student_logits.dtype), temperature)
     soft = temperature**2 * kl
-    total = alpha * hard + (1.0 - alpha) * soft
+    if unlabelled_weight is not None and labels is not None:
+        total = _per_row_kd(student_logits, teacher_logits.to(student_logits.dtype), labels, temperature, alpha, unlabelled_weight)
+    else:
+        total = alpha * hard + (1.0 - alpha) * soft
     return KDLoss(total=total, hard=float(hard.detach()), kl=float(kl.detach()), soft=float(soft.detach()))
+
+
+def _per_row_kd(student_logits, teacher_logits, labels, temperature: float, alpha: float, unlabelled_weight: float) -> torch.Tensor:
+    """Mean over rows of: alpha * CE_i + (1 - alpha) * T^2 * KL_i for a labelled row, w * T^2 * KL_i for an unlabelled one.
+
+    Each row then weighs the same as it would with a (pseudo-)label: the teacher stands in for the
+    missing label instead of getting only the (1 - alpha) share of it.
+    """
+    log_ps = F.log_softmax(student_logits / temperature, dim=-1)
+    log_pt = F.log_softmax(teacher_logits / temperature, dim=-1)
+    kl_rows = F.kl_div(log_ps, log_pt, reduction="none", log_target=True).sum(-1) * temperature**2
+    labelled = labels != IGNORE_LABEL
+    ce_rows = F.cross_entropy(student_logits, labels.clamp(min=0), reduction="none") * labelled
+    rows = torch.where(labelled, alpha * ce_rows + (1.0 - alpha) * kl_rows, unlabelled_weight * kl_rows)
+    return rows.mean()
 
 
 def kl_reductions(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> dict[str, float]:

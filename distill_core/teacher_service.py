@@ -22,12 +22,12 @@ _lock = threading.Lock()
 @lru_cache(maxsize=4)
 def _teacher(task_name: str) -> tuple[Teacher, list[str]]:
     task = load_sample_task(task_name)
-    return get_teacher(task, TeacherConfig()), task.label_names
+    return get_teacher(task, TeacherConfig.for_task(task_name)), task.label_names
 
 
 def teacher_is_cached(task_name: str) -> bool:
     """Whether the fine-tuned teacher is on disk already (so loading it is quick)."""
-    return (teacher_folder(load_sample_task(task_name), TeacherConfig()) / "config.json").exists()
+    return (teacher_folder(load_sample_task(task_name), TeacherConfig.for_task(task_name)) / "config.json").exists()
 
 
 def predict_logits_for(task_name: str, texts: list[str]) -> tuple[np.ndarray, list[str]]:

@@ -49,6 +49,7 @@ class TrainConfig:
     seed: int = 0
     temperature: float = 4.0  # for distillation only
     alpha: float = 0.5  # weight of the hard-label CE; 1 - alpha weights T^2 * KL
+    unlabelled_weight: float | None = None  # None: batch-mean terms; a number: per-row mix (losses._per_row_kd)
 
 
 @dataclass
@@ -227,6 +228,7 @@ def train(
                 labels_t[batch["index"]],
                 temperature=cfg.temperature,
                 alpha=cfg.alpha,
+                unlabelled_weight=cfg.unlabelled_weight,
             )
             total_loss = loss.total if extra is None else loss.total + extra
             opt.zero_grad(set_to_none=True)
@@ -311,6 +313,18 @@ class TeacherConfig:
     batch_size: int = 16
     max_length: int = 64
     seed: int = 0
+
+    @classmethod
+    def for_task(cls, task_name: str | None, source: str = M.BUNDLED, epochs: int | None = None,
+                 learning_rate: float | None = None, max_length: int = 64) -> "TeacherConfig":
+        """The task's teacher recipe (see data.SampleTask), with any value given here taking precedence."""
+        from .data import SAMPLE_TASKS
+
+        recipe = SAMPLE_TASKS.get(task_name or "")
+        return cls(source=source,
+                   epochs=epochs if epochs is not None else (recipe.teacher_epochs if recipe else cls.epochs),
+                   learning_rate=learning_rate if learning_rate is not None else (recipe.teacher_lr if recipe else cls.learning_rate),
+                   max_length=max_length)
 
 
 @dataclass

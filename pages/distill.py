@@ -21,6 +21,7 @@ from distill_core import data as D
 from distill_core.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
 from distill_core.formatting import reproduce_command
+from distill_core.training import TeacherConfig
 from pages._common import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
 from pages._runtime import locked, runner, test_presets_enabled
 
@@ -36,7 +37,7 @@ class Preset:
     epochs: int  # student epochs
     transfer_size: int | None  # unlabelled rows the teacher labels (None: all the task has)
     max_train: int | None = None
-    teacher_epochs: int = 5
+    teacher_epochs: int | None = None  # None: the task's teacher recipe
     teacher: str = "bundled"
     blurb: str = ""
 
@@ -200,9 +201,13 @@ def confusion_figure(matrix: list[list[int]], labels: list[str], title: str) -> 
 # ------------------------------------------------------------------ settings
 
 
+def _teacher_epochs(spec: DistillSpec) -> int:
+    return TeacherConfig.for_task(spec.task if not spec.data_file else None, spec.teacher, spec.teacher_epochs).epochs
+
+
 def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict) -> float:
     per_seed = spec.epochs * 2 * (n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
-    teacher = 0.0 if teacher_cached else spec.teacher_epochs * n_train / speed["teacher"]
+    teacher = 0.0 if teacher_cached else _teacher_epochs(spec) * n_train / speed["teacher"]
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
 
@@ -516,7 +521,7 @@ if spec is not None and job is not None:
         st.caption(
             f"**{preset.label}**: {preset.blurb}. Estimated time on this machine: about {fmt_seconds(estimate)}"
             + ("" if cached or spec.teacher != "bundled" else ", including about "
-               f"{fmt_seconds(spec.teacher_epochs * n_train / DEFAULT_SPEED['teacher'])} to fine-tune the teacher the first time")
+               f"{fmt_seconds(_teacher_epochs(spec) * n_train / DEFAULT_SPEED['teacher'])} to fine-tune the teacher the first time")
             + ". Other runs in the queue come first."
         )
     except DistillError as exc:

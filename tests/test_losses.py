@@ -138,3 +138,29 @@ def test_pkd_is_scale_invariant_and_sums_over_layer_pairs():
     assert pkd_loss([-t[0]], [t[0]]).item() == pytest.approx(4.0, rel=1e-5)
     with pytest.raises(ValueError):
         pkd_loss([], [])
+
+
+def test_per_row_kd_weighs_an_unlabelled_row_like_a_labelled_one():
+    import math
+
+    s = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    t = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    y = torch.tensor([0, IGNORE_LABEL])
+    T, alpha = 2.0, 0.25
+
+    def p(z):
+        e = [math.exp(v / T) for v in z]
+        return [v / sum(e) for v in e]
+
+    def kl(a, b):  # KL(p(a) || p(b)) by hand
+        pa, pb = p(a), p(b)
+        return sum(x * math.log(x / z) for x, z in zip(pa, pb))
+
+    ce0 = -math.log(math.exp(1.0) / (math.exp(1.0) + 1.0))
+    row0 = alpha * ce0 + (1 - alpha) * T**2 * kl([2.0, 0.0], [1.0, 0.0])
+    row1 = 1.0 * T**2 * kl([0.0, 1.0], [0.0, 2.0])
+    out = kd_loss(s, t, y, temperature=T, alpha=alpha, unlabelled_weight=1.0)
+    assert float(out.total) == pytest.approx((row0 + row1) / 2, rel=1e-5)
+    # the default (batch means) gives the unlabelled row only the (1 - alpha) share
+    default = kd_loss(s, t, y, temperature=T, alpha=alpha)
+    assert float(default.total) == pytest.approx(alpha * ce0 + (1 - alpha) * T**2 * (kl([2.0, 0.0], [1.0, 0.0]) + kl([0.0, 1.0], [0.0, 2.0])) / 2, rel=1e-5)
