@@ -44,7 +44,7 @@ class SoftTargetSpec:
     # KD loss, where transfer rows get only the (1 - alpha) share and learn at half speed)
     unlabelled_weight: float | None = 1.0
     epochs: int = 2  # passes over labelled + transfer rows; every condition gets that many steps
-    learning_rate: float = 1e-4  # as the shipped reference; a 1-seed probe at 5e-4 trained all students much further
+    learning_rate: float = 5e-4  # at 1e-4 the ~116 steps left every student far from converged (hard labels 68.6%)
     batch_size: int = 32
     max_length: int = 48
     transfer_size: int | None = 1200  # rows of the transfer pool used (None: all)

@@ -8,6 +8,8 @@ Threads here never touch Streamlit.
 
 from __future__ import annotations
 
+import errno
+
 import os
 import queue
 import threading
@@ -232,6 +234,8 @@ class JobRunner:
             self._end(run_id, job, "cancelled", "cancelled by the user")
         except DistillError as exc:
             self._end(run_id, job, "failed", str(exc))
+        except OSError as exc:
+            self._end(run_id, job, "failed", disk_error_reason(exc, self.store.home))
         except Exception as exc:  # a failing job never takes the runner down
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             traceback.print_exc()  # for the server log; the page shows the one-line reason
@@ -250,6 +254,15 @@ class JobRunner:
             job.status, job.error, job.message = status, reason, reason
 
 
+def disk_error_reason(exc: OSError, home) -> str:
+    """One line for a failed write: a full disk is said as such, with where."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full: the run could not save its results under {home} (free some space and run it again)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{home} cannot be written ({exc.strerror}); set DISTILL_LAB_HOME to a writable folder"
+    return f"a file operation failed ({exc.strerror or exc})"
+
+
 # ---------------------------------------------------------------- process isolation
 
 
@@ -264,6 +277,8 @@ def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
         events.put(("error", "cancelled", str(exc)))
     except DistillError as exc:
         events.put(("error", "distill", str(exc)))
+    except OSError as exc:
+        events.put(("error", "distill", disk_error_reason(exc, call.get("home"))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
         traceback.print_exc()
         events.put(("error", "unexpected", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))

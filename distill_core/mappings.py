@@ -80,3 +80,26 @@ def check_map(layer_map: LayerMap, n_student: int, n_teacher: int) -> LayerMap:
         if len(set(students)) != len(students):
             raise DistillError(f"a student {what} index is mapped twice: {students}")
     return layer_map
+
+
+def map_from_columns(hidden: list, attention: list, n_student: int, n_teacher: int) -> LayerMap:
+    """A map from a table's two columns, one row per student hidden index (row 0 = embeddings).
+
+    ``hidden[i]``: the teacher hidden index (0 = embeddings) student hidden i matches, or None.
+    ``attention[i]``: the 1-based teacher layer whose attention student layer i (1-based) matches, or None;
+    the embeddings row has no attention. Raises DistillError for anything impossible.
+    """
+    def given(v) -> bool:
+        return v is not None and v == v  # NaN from an emptied table cell counts as empty
+
+    hidden_pairs, attention_pairs = [], []
+    for i, (h, a) in enumerate(zip(hidden, attention)):
+        if given(h):
+            hidden_pairs.append((i, int(h)))
+        if given(a):
+            if i == 0:
+                raise DistillError("the embeddings have no attention map: leave that cell empty")
+            if int(a) < 1:
+                raise DistillError(f"attention of student layer {i} must come from a teacher layer 1..{n_teacher}, not {int(a)}")
+            attention_pairs.append((i - 1, int(a) - 1))
+    return check_map(LayerMap(tuple(hidden_pairs), tuple(attention_pairs), "custom"), n_student, n_teacher)

@@ -8,6 +8,7 @@ Events: {"kind": "step", ...loss parts, lr, examples_per_s}, {"kind": "eval", va
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -280,7 +281,7 @@ def _key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
+def atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
     """Write into a temporary sibling folder, then rename: a crash never leaves a half-written cache."""
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
@@ -297,8 +298,15 @@ def _atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
 
 def save_model_folder(model, tokenizer, folder: Path, card: str | None = None) -> None:
     """A Hugging Face model folder (safetensors, config, tokenizer, optional README card)."""
-    model.save_pretrained(folder, safe_serialization=True)
-    tokenizer.save_pretrained(folder)
+    try:
+        model.save_pretrained(folder, safe_serialization=True)
+        tokenizer.save_pretrained(folder)
+    except OSError:
+        raise
+    except Exception as exc:  # safetensors reports a full disk as its own error type
+        if "No space left" in str(exc) or "os error 28" in str(exc):
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder)) from exc
+        raise
     if card:
         (folder / "README.md").write_text(card, encoding="utf-8")
     for f in folder.iterdir():  # transformers writes weights 0600; the app's other users may read them
@@ -369,7 +377,7 @@ def get_teacher(
     tcfg = TrainConfig(epochs=cfg.epochs, learning_rate=cfg.learning_rate, batch_size=cfg.batch_size, max_length=cfg.max_length, seed=cfg.seed)
     train(model, encoded, task.train["label"].to_numpy(), tcfg, validation=val, on_event=on_event, cancel=cancel, phase="teacher")
     try:
-        _atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp))
+        atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp))
     except OSError as exc:
         emit({"kind": "phase", "phase": "teacher", "message": f"could not cache the teacher ({exc.strerror}); it is used unsaved"})
     model.eval()

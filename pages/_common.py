@@ -114,6 +114,25 @@ def log_axis(fig: go.Figure, axis: str, low: float, high: float, mantissas: tupl
     return fig
 
 
+@st.cache_data(show_spinner=False)
+def _read_json(path: str, mtime: float) -> dict | None:
+    import json
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def load_reference(path) -> dict | None:
+    """A shipped reference report (JSON), cached until the file changes; None when missing or unreadable."""
+    from pathlib import Path
+
+    path = Path(path)
+    return _read_json(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
 def chart(fig: go.Figure, key: str | None = None) -> None:
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 

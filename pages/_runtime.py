@@ -41,3 +41,34 @@ def runner():
     except DistillError as exc:
         st.error(f"Runs cannot be saved: {exc}")
         return None
+
+
+def follow_job(job, run_id: int, key: str, on_finished) -> None:
+    """A queued / running job's live view (progress, Cancel, results so far, refreshed every second
+    in a fragment), then ``on_finished(state)`` once it has finished, or why it stopped."""
+    import pandas as pd
+
+    state = job.status(run_id)
+
+    def live() -> None:
+        s = job.status(run_id)
+        if s.status not in ("queued", "running"):
+            st.rerun()
+        if s.status == "queued":
+            st.info(f"Queued: position {s.position or '?'}.")
+        else:
+            st.progress(min(max(s.fraction, 0.0), 1.0), text=f"{s.message} · {100 * s.fraction:.0f}%")
+        if st.button("Cancel", key=f"{key}_cancel_{run_id}"):
+            job.cancel(run_id)
+        if s.results:
+            st.dataframe(pd.DataFrame(s.results)[["phase", "accuracy", "macro_f1", "agreement"]], hide_index=True, width="stretch")
+
+    if state is None:
+        st.warning(f"There is no run {run_id}.")
+    elif state.status in ("queued", "running"):
+        st.fragment(live, run_every=1.0)()
+    elif state.status == "finished" and state.report:
+        st.success(f"Run {run_id} finished on this machine.")
+        on_finished(state)
+    else:
+        st.warning(f"Run {run_id} {state.status}: {state.error}")

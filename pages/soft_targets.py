@@ -8,7 +8,6 @@ with their plain reading, and a button that reruns the experiment live on this m
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +16,8 @@ import streamlit as st
 
 from distill_core.errors import DistillError
 from distill_core.experiments import ExperimentReport, SoftTargetSpec
-from pages._common import COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
-from pages._runtime import runner, test_presets_enabled
+from pages._common import load_reference, COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._runtime import follow_job, runner, test_presets_enabled
 
 REFERENCE = Path(__file__).resolve().parent.parent / "assets" / "reference" / "soft_targets_intents.json"
 CONDITION_COLORS = {"hard": COLOR_HARD, "pseudo": COLOR_TEACHER_T1}
@@ -40,14 +39,6 @@ def condition_name(c: str) -> str:
 
 def condition_color(c: str, soft_order: list[str]) -> str:
     return CONDITION_COLORS.get(c) or SOFT_COLORS[soft_order.index(c) % len(SOFT_COLORS)]
-
-
-@st.cache_data(show_spinner=False)
-def load_reference(path: str, mtime: float) -> dict | None:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def results_figure(report: ExperimentReport, metric: str, title: str, y_title: str) -> go.Figure:
@@ -127,7 +118,7 @@ st.markdown(
     "matter most with little labelled data: with 3% of their speech data, 57.0% frame accuracy with soft targets vs 44.5% with hard targets."
 )
 
-ref = load_reference(str(REFERENCE), REFERENCE.stat().st_mtime if REFERENCE.exists() else 0.0)
+ref = load_reference(REFERENCE)
 st.subheader("Reference results, shipped with the app")
 if ref:
     show_report(ExperimentReport.from_dict(ref), "ref")
@@ -151,27 +142,4 @@ if st.button("Run the experiment", type="primary", icon=":material/play_arrow:",
 
 run_id = st.session_state.get("st_run_id")
 if run_id and job is not None:
-    state = job.status(run_id)
-
-    def live() -> None:
-        s = job.status(run_id)
-        if s.status not in ("queued", "running"):
-            st.rerun()
-        if s.status == "queued":
-            st.info(f"Queued: position {s.position or '?'}.")
-        else:
-            st.progress(min(max(s.fraction, 0.0), 1.0), text=f"{s.message} · {100 * s.fraction:.0f}%")
-        if st.button("Cancel", key=f"st_cancel_{run_id}"):
-            job.cancel(run_id)
-        if s.results:
-            st.dataframe(pd.DataFrame(s.results)[["phase", "accuracy", "macro_f1", "agreement"]], hide_index=True, width="stretch")
-
-    if state is None:
-        st.warning(f"There is no run {run_id}.")
-    elif state.status in ("queued", "running"):
-        st.fragment(live, run_every=1.0)()
-    elif state.status == "finished" and state.report:
-        st.success(f"Run {run_id} finished on this machine.")
-        show_report(ExperimentReport.from_dict(state.report), f"live_{run_id}")
-    else:
-        st.warning(f"Run {run_id} {state.status}: {state.error}")
+    follow_job(job, run_id, "st", lambda state: show_report(ExperimentReport.from_dict(state.report), f"live_{run_id}"))

@@ -43,3 +43,15 @@ def toy_csv(tmp_path) -> Path:
         w.writerow(["review", "stars"])
         w.writerows(toy_rows())
     return path
+
+
+def open_app_page(monkeypatch, page: str, timeout: float = 120) -> "AppTest":
+    """AppTest of app.py switched to ``page`` with the tiny test presets on; fails on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -5,19 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from conftest import open_app_page
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "assets" / "reference" / "soft_targets_intents.json"
 
 
-def open_page(monkeypatch) -> AppTest:
-    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/soft_targets.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def open_page(monkeypatch):
+    return open_app_page(monkeypatch, "pages/soft_targets.py")
 
 
 def test_reference_results_draw_without_a_click(lab_home, monkeypatch):

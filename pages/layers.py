@@ -1,0 +1,350 @@
+"""Inside the model: which teacher layers the student copies and matches, and what that changes.
+
+Top: the layer map (strategies, an editable table, the diagram). Then the three prepared
+experiments from the shipped reference (initialisation, objective, task-agnostic vs task-specific),
+the CKA heat maps before and after distillation, attention maps on a sentence the user types, and
+a live rerun in the shared job queue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from distill_core.errors import DistillError
+from distill_core.layer_lab import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
+from distill_core.mappings import LayerMap, make_map, map_from_columns
+from pages._common import load_reference, COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._runtime import follow_job, runner, test_presets_enabled
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"
+N_TEACHER = 6  # the bundled MiniLM
+STRATEGIES = {
+    "every other": "Every other layer (DistilBERT)",
+    "first": "First k",
+    "last": "Last k",
+    "tinybert": "Uniform map (TinyBERT)",
+    "pkd-skip": "PKD-skip",
+    "pkd-last": "PKD-last",
+}
+CONDITION_COLORS = [COLOR_TEACHER_T1, COLOR_SOFT, COLOR_STUDENT, COLOR_HARD, OKABE_ITO["vermillion"]]
+DEFAULT_SENTENCE = "The battery died after two days, but support replaced it quickly."
+LIVE_PRESETS = {"quick": ("Quick: 1 seed", [0]), "full": ("As the reference: 3 seeds", [0, 1, 2])}
+
+
+# ------------------------------------------------------------------ the layer map
+
+
+def kept_layers(strategy: str, k: int) -> list[int]:
+    """The teacher layers (0-based) whose weights the student copies."""
+    if strategy == "first":
+        return list(range(k))
+    if strategy == "last":
+        return list(range(N_TEACHER - k, N_TEACHER))
+    if strategy == "tinybert":
+        return [round((m + 1) * N_TEACHER / k) - 1 for m in range(k)]
+    return [round(j * N_TEACHER / k) for j in range(k)] if k > 3 else list(range(0, N_TEACHER, 2))[:k]
+
+
+def default_map(strategy: str, k: int) -> LayerMap:
+    if strategy in ("tinybert", "pkd-skip", "pkd-last"):
+        return make_map(strategy, k, N_TEACHER)
+    return make_map("distilbert", k, N_TEACHER, kept_layers=kept_layers(strategy, k))
+
+
+def map_table(layer_map: LayerMap, k: int) -> pd.DataFrame:
+    hidden = dict(layer_map.hidden)
+    attention = dict(layer_map.attention)
+    rows = [{"student": "embeddings", "hidden state ← teacher hidden": hidden.get(0), "attention ← teacher layer": None}]
+    for j in range(k):
+        rows.append({"student": f"layer {j + 1}", "hidden state ← teacher hidden": hidden.get(j + 1),
+                     "attention ← teacher layer": None if j not in attention else attention[j] + 1})
+    return pd.DataFrame(rows)
+
+
+def table_to_map(table: pd.DataFrame, k: int) -> LayerMap:
+    """The edited table as a LayerMap (1-based teacher layers in the table, 0 = embeddings); DistillError if impossible."""
+    return map_from_columns(table["hidden state ← teacher hidden"].tolist(), table["attention ← teacher layer"].tolist(), k, N_TEACHER)
+
+
+def map_diagram(layer_map: LayerMap, kept: list[int] | None, k: int) -> go.Figure:
+    """Teacher hidden states (embeddings + 6 layers) left, the student's right; lines for what is matched."""
+    fig = go.Figure()
+    t_names = ["embeddings"] + [f"teacher layer {i}" for i in range(1, N_TEACHER + 1)]
+    copied = {t + 1 for t in (kept or [])} | ({0} if kept is not None else set())
+    fig.add_scatter(x=[0] * len(t_names), y=list(range(len(t_names))), mode="markers+text", text=t_names, textposition="middle left",
+                    marker={"symbol": "square", "size": 24, "color": [COLOR_TEACHER_T1 if i in copied else COLOR_NEUTRAL for i in range(len(t_names))]},
+                    hoverinfo="skip", showlegend=False)
+    pos = [0.0] + [1 + j * (N_TEACHER - 1) / max(1, k - 1) for j in range(k)] if k > 1 else [0.0, (N_TEACHER + 1) / 2]
+    s_names = ["embeddings"] + [f"student layer {j}" for j in range(1, k + 1)]
+    fig.add_scatter(x=[1] * len(s_names), y=pos, mode="markers+text", text=s_names, textposition="middle right",
+                    marker={"symbol": "square", "size": 24, "color": COLOR_STUDENT if kept is not None else COLOR_NEUTRAL},
+                    hoverinfo="skip", showlegend=False)
+    for legend, pairs, color, dash, shift in (("hidden state matched", layer_map.hidden, COLOR_SOFT, "solid", 0.0),
+                                              ("attention matched", [(s + 1, t + 1) for s, t in layer_map.attention], COLOR_HARD, "dot", 0.12)):
+        xs, ys = [], []
+        for s, t in pairs:
+            xs += [0.06, 0.94, None]
+            ys += [t + shift, pos[s] + shift, None]
+        fig.add_scatter(x=xs or [None], y=ys or [None], mode="lines", line={"color": color, "width": 3, "dash": dash}, name=legend, hoverinfo="skip")
+    fig.update_xaxes(range=[-1.2, 2.2], visible=False)
+    fig.update_yaxes(range=[-0.7, N_TEACHER + 0.7], visible=False)
+    title = "Blue teacher layers are copied into the student; lines show what the student is trained to match"
+    if kept is None:
+        title = "Random initialisation: nothing copied; lines show what the student is trained to match"
+    return style(fig, title, "", "", height=420, legend="top")
+
+
+# ------------------------------------------------------------------ results
+
+
+def results_figure(report: LayerExperimentReport, title: str) -> go.Figure:
+    s = report.summary()
+    fig = go.Figure()
+    for i, row in s.iterrows():
+        fig.add_bar(x=[row["condition"]], y=[100 * row["accuracy_mean"]], name=row["condition"], marker_color=CONDITION_COLORS[i % len(CONDITION_COLORS)],
+                    error_y={"type": "data", "array": [100 * (row["accuracy_std"] if row["accuracy_std"] == row["accuracy_std"] else 0)], "visible": True},
+                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>", showlegend=False)
+    if report.teacher.get("accuracy") is not None:
+        fig.add_hline(y=100 * report.teacher["accuracy"], line_dash="dot", line_color=OKABE_ITO["grey"],
+                      annotation_text=f"teacher {100 * report.teacher['accuracy']:.1f}%", annotation_position="top left")
+    low = max(0.0, 100 * float((s["accuracy_mean"] - s["accuracy_std"].fillna(0)).min()) - 10)
+    fig.update_yaxes(range=[low, 100])
+    return style(fig, title, "condition (same student, same optimiser steps)", "test accuracy (%), mean ± std over seeds", height=360, legend="none")
+
+
+def results_table(report: LayerExperimentReport) -> pd.DataFrame:
+    s = report.summary()
+    pm = lambda m, sd: f"{100 * m:.1f} ± {100 * (sd if sd == sd else 0):.1f}"  # noqa: E731
+    return pd.DataFrame({
+        "condition": s["condition"],
+        "accuracy %": [pm(m, sd) for m, sd in zip(s["accuracy_mean"], s["accuracy_std"])],
+        "macro-F1 %": [pm(m, sd) for m, sd in zip(s["macro_f1_mean"], s["macro_f1_std"])],
+        "agreement with teacher %": [f"{100 * m:.1f}" for m in s["agreement_mean"]],
+        "optimiser steps": s["steps"], "seeds": s["seeds"],
+    })
+
+
+def cka_figure(matrix: list[list[float]], title: str) -> go.Figure:
+    m = np.array(matrix)
+    fig = go.Figure(go.Heatmap(
+        z=m, x=["emb"] + [f"T{i}" for i in range(1, m.shape[1])], y=["emb"] + [f"S{j}" for j in range(1, m.shape[0])],
+        zmin=0, zmax=1, colorscale="Viridis", colorbar={"title": "CKA"}, texttemplate="%{z:.2f}",
+        hovertemplate="student %{y} vs teacher %{x}: CKA %{z:.2f}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, title, "teacher hidden state (emb = embeddings)", "student hidden state", height=300, legend="none")
+
+
+def show_report(report: LayerExperimentReport, experiment: str, where: str) -> None:
+    title, conditions, literature = EXPERIMENTS[experiment]
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        chart(results_figure(report, f"{title}: student test accuracy"), key=f"ly_res_{where}")
+    with c2:
+        st.markdown(f"**What it shows.** {report.verdict()}")
+        st.markdown(f"**The literature.** {literature}")
+        st.markdown("\n".join(f"- **{c}**: {d}" for c, d in conditions))
+    st.dataframe(results_table(report), hide_index=True, width="stretch")
+    spec = report.spec
+    st.caption(
+        f"Task: {spec['task']}; student: teacher layers {', '.join(map(str, spec['student_layers']))} of the bundled MiniLM; "
+        f"{spec['epochs']} passes over the labelled rows plus {spec['transfer_size']} transfer rows fix the steps; "
+        f"T {spec['temperature']:g}, alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
+        f"Teacher {100 * report.teacher.get('accuracy', float('nan')):.1f}%. Took {report.seconds / 60:.0f} min. "
+        + " ".join(report.notes)
+    )
+
+
+def show_cka(report: LayerExperimentReport, where: str) -> None:
+    conditions = [c for c in report.cka if c != "before"]
+    if "before" not in report.cka or not conditions:
+        return
+    pick = st.selectbox("After training with", conditions, key=f"ly_cka_pick_{where}")
+    c1, c2 = st.columns(2)
+    with c1:
+        chart(cka_figure(report.cka["before"], "Before: layers copied, no training"), key=f"ly_cka_before_{where}")
+    with c2:
+        chart(cka_figure(report.cka[pick], f"After: {pick} (seed {report.spec['seeds'][0]})"), key=f"ly_cka_after_{where}")
+    st.caption("Linear CKA (Kornblith et al. 2019) of mean-pooled hidden states on test text: 1 means the two layers "
+               "represent the examples alike, up to rotation and scale. A bright diagonal band means each student layer "
+               "behaves like the teacher layer it was mapped to.")
+
+
+# ------------------------------------------------------------------ attention maps
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _models(student_folder: str | None, kept: tuple[int, ...]):
+    from distill_core import models as M
+
+    teacher, tok = M.load_teacher(M.BUNDLED, 3)
+    before = M.build_student(teacher, list(kept), init="teacher")
+    after = None
+    if student_folder:
+        from transformers import AutoModelForSequenceClassification
+
+        after = AutoModelForSequenceClassification.from_pretrained(student_folder, trust_remote_code=False, use_safetensors=True)
+    return teacher, tok, before, after
+
+
+def attention_figure(tokens: list[str], att: np.ndarray, title: str) -> go.Figure:
+    fig = go.Figure(go.Heatmap(z=att, x=list(range(len(tokens))), y=list(range(len(tokens))), zmin=0, zmax=1, colorscale="Blues",
+                               showscale=False, customdata=[[f"{a} → {b}" for b in tokens] for a in tokens],
+                               hovertemplate="%{customdata}: %{z:.2f}<extra></extra>"))
+    ticks = {"tickvals": list(range(len(tokens))), "ticktext": tokens, "tickfont": {"size": 10}}
+    fig.update_xaxes(**ticks, tickangle=-60)
+    fig.update_yaxes(**ticks, autorange="reversed")
+    return style(fig, title, "attended token", "token reading", height=380, legend="none")
+
+
+def latest_student(job) -> tuple[str | None, str]:
+    """The newest finished live run's saved student on this server, if any."""
+    if job is None:
+        return None, ""
+    for run in job.store.list(kind="layers", limit=20):
+        folder = Path(run.artefacts or "") / "student"
+        if run.status == "finished" and (folder / "config.json").exists():
+            exp = run.config.get("experiment", "objective")
+            return str(folder), f"run {run.id}, '{SHOWCASE.get(exp, '?')}' student, seed {run.config['seeds'][0]}"
+    return None, ""
+
+
+# ------------------------------------------------------------------ the page
+
+st.title("Inside the model")
+st.markdown(
+    "A student can learn more from the teacher than its final probabilities. It can **start from the teacher's layers** "
+    "(DistilBERT, Sanh et al. 2019), **match its hidden states** (FitNets, Romero et al. 2015), **its attention maps** "
+    "(TinyBERT, Jiao et al. 2020) or **its [CLS] vector layer by layer** (Patient KD, Sun et al. 2019), and it can be distilled "
+    "**before any task**, on general text. Below: which layers are matched, three prepared experiments that test these ideas "
+    "on this machine's scale, and what the layers look like before and after."
+)
+
+# 1. the layer map
+st.subheader("1. Which teacher layer each student layer learns from")
+c1, c2 = st.columns([2, 3])
+with c1:
+    strategy = st.selectbox("Strategy", list(STRATEGIES), format_func=STRATEGIES.get, key="ly_strategy")
+    k = st.slider("Student layers", 1, 5, 3, key="ly_k", help="The bundled teacher has 6.")
+    random_init = st.toggle("Random initialisation (copy nothing)", key="ly_random")
+    base = default_map(strategy, k)
+    kept = None if random_init else kept_layers(strategy if strategy in ("first", "last", "tinybert") else "every other", k)
+    st.caption("Edit the table to make your own map: teacher hidden 0 is the embeddings, 1 to 6 its layers; empty = not matched. "
+               "PKD leaves the embeddings and the last layer to the logits term.")
+    edited = st.data_editor(
+        map_table(base, k), hide_index=True, width="stretch", key=f"ly_map_{strategy}_{k}",
+        disabled=["student"],
+        column_config={
+            "hidden state ← teacher hidden": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
+            "attention ← teacher layer": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
+        },
+    )
+    try:
+        layer_map = table_to_map(edited, k)
+        map_error = None
+    except DistillError as exc:
+        layer_map, map_error = base, str(exc)
+        st.error(f"This map cannot be used: {exc}. The diagram shows the strategy's map.")
+with c2:
+    chart(map_diagram(layer_map, kept, k), key="ly_diagram")
+if kept is not None:
+    st.caption(f"Copied teacher layers (1-based): {', '.join(str(t + 1) for t in kept)}. "
+               "DistilBERT keeps one layer in two; TinyBERT's uniform map matches student layer m to teacher layer m·N/M.")
+
+# 2. prepared experiments
+st.subheader("2. Three prepared experiments")
+st.caption("Each compares the same 3-layer student, trained for the same number of optimiser steps, over 3 seeds on the "
+           "sentiment task. Shipped results, made with the CLI (`python -m distill_core layers --experiment …`, see "
+           "assets/reference/README.md); rerun any of them live in section 5.")
+reports: dict[str, LayerExperimentReport] = {}
+tabs = st.tabs([EXPERIMENTS[e][0] for e in EXPERIMENTS])
+for tab, experiment in zip(tabs, EXPERIMENTS):
+    with tab:
+        path = REFERENCE_DIR / f"layers-{experiment}.json"
+        ref = load_reference(path)
+        if ref:
+            reports[experiment] = LayerExperimentReport.from_dict(ref)
+            show_report(reports[experiment], experiment, f"ref_{experiment}")
+        else:
+            st.info(f"The reference results for this experiment are missing ({path.name}); run it live in section 5.")
+
+# 3. CKA
+st.subheader("3. How alike are the layers? CKA before and after distillation")
+if "objective" in reports:
+    show_cka(reports["objective"], "ref")
+else:
+    st.info("Shown once the objective experiment's reference is there (or after a live run below).")
+
+# 4. attention maps
+st.subheader("4. Attention on your sentence: teacher vs student")
+job = runner()
+folder, after_label = latest_student(job)
+sentence = st.text_input("A sentence", DEFAULT_SENTENCE, max_chars=300, key="ly_sentence")
+c1, c2, c3 = st.columns(3)
+student_kept = [0, 2, 4]
+t_layer = c1.selectbox("Teacher layer", list(range(1, N_TEACHER + 1)), index=2, key="ly_t_layer")
+s_layer = c2.selectbox("Student layer", [1, 2, 3], index=1, key="ly_s_layer", help="Student layer 2 is a copy of teacher layer 3.")
+head = c3.selectbox("Head", list(range(1, 13)), key="ly_head")
+try:
+    from distill_core.layer_lab import attention_maps
+
+    with st.spinner("Loading the models…"):
+        teacher, tok, before, after = _models(folder, tuple(student_kept))
+    tokens, t_maps = attention_maps(teacher, tok, sentence)
+    _, b_maps = attention_maps(before, tok, sentence)
+    cols = st.columns(3 if after is not None else 2)
+    with cols[0]:
+        chart(attention_figure(tokens, t_maps[t_layer - 1][head - 1], f"Teacher, layer {t_layer}, head {head}"), key="ly_att_t")
+    with cols[1]:
+        chart(attention_figure(tokens, b_maps[s_layer - 1][head - 1], f"Student before training, layer {s_layer}, head {head}"), key="ly_att_b")
+    if after is not None:
+        _, a_maps = attention_maps(after, tok, sentence)
+        with cols[2]:
+            chart(attention_figure(tokens, a_maps[s_layer - 1][head - 1], f"Student after distillation, layer {s_layer}, head {head}"), key="ly_att_a")
+        st.caption(f"After: {after_label}. The teacher here is the pre-trained MiniLM; the distilled student learned from its fine-tuned copy.")
+    else:
+        st.caption("Run an experiment in section 5 to add the student after distillation. Before training, student layer 2 has "
+                   "teacher layer 3's weights, but it reads the output of teacher layer 1 instead of layer 2, so its attention already differs.")
+except DistillError as exc:
+    st.warning(str(exc))
+
+# 5. live
+st.subheader("5. Run an experiment live")
+c1, c2 = st.columns([2, 2])
+experiment = c1.selectbox("Experiment", list(EXPERIMENTS), format_func=lambda e: EXPERIMENTS[e][0], key="ly_live_exp")
+presets = dict(LIVE_PRESETS)
+if test_presets_enabled():
+    presets["tiny"] = ("Tiny model (tests)", [0])
+preset = c2.radio("Seeds", list(presets), format_func=lambda p: presets[p][0], key="ly_live_preset", horizontal=True)
+use_map = st.checkbox("Use the layer map from section 1 (otherwise the student keeps teacher layers 1, 3, 5 and matches them)",
+                      key="ly_use_map", disabled=map_error is not None)
+st.caption("Each condition of 1 seed takes about 30 s (1 min with intermediate terms) on 2 free cores; runs queue behind other jobs.")
+if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="ly_run"):
+    spec = LayerExperimentSpec(experiment=experiment, seeds=presets[preset][1])
+    if use_map and kept is not None:
+        spec.student_layers, spec.layer_map = kept, layer_map.as_dict()
+    elif use_map:
+        st.warning("Random initialisation is its own condition in the initialisation experiment; the run uses copied layers.")
+    if preset == "tiny":
+        spec = LayerExperimentSpec(experiment=experiment, seeds=[0], teacher="tiny", teacher_epochs=1, epochs=1, max_train=48,
+                                   transfer_size=16, max_length=16, general_size=64, cka_rows=24)
+    try:
+        from distill_core.layer_lab import run_layer_experiment
+
+        st.session_state["ly_run_id"] = job.submit(spec, kind="layers", task=spec.task, run_fn=run_layer_experiment)
+    except DistillError as exc:
+        st.error(str(exc))
+
+run_id = st.session_state.get("ly_run_id")
+if run_id and job is not None:
+    def finished(state) -> None:
+        live_report = LayerExperimentReport.from_dict(state.report)
+        show_report(live_report, live_report.spec["experiment"], f"live_{run_id}")
+        show_cka(live_report, f"live_{run_id}")
+
+    follow_job(job, run_id, "ly", finished)
