@@ -315,3 +315,36 @@ def attention_maps(model, tokenizer, text: str, max_length: int = 32) -> tuple[l
         out = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], output_attentions=True)
     tokens = tokenizer.convert_ids_to_tokens(enc["input_ids"][0].tolist())
     return tokens, [a[0].numpy() for a in out.attentions]
+
+
+@dataclass
+class AttentionViewer:
+    """The pre-trained teacher, a student copied from its layers (before training) and, optionally, a
+    distilled student from a run's folder: what the page's attention maps compare."""
+
+    teacher: object
+    tokenizer: object
+    before: object
+    after: object | None = None
+
+    def maps(self, which: str, text: str) -> tuple[list[str], list[np.ndarray]]:
+        model = {"teacher": self.teacher, "before": self.before, "after": self.after}[which]
+        if model is None:
+            raise DistillError("no distilled student yet: run an experiment first")
+        return attention_maps(model, self.tokenizer, text)
+
+    @property
+    def heads(self) -> int:
+        return int(self.teacher.config.num_attention_heads)
+
+
+def attention_viewer(kept: tuple[int, ...], student_folder: str | None = None) -> AttentionViewer:
+    teacher, tok = M.load_teacher(M.BUNDLED, 3)
+    before = M.build_student(teacher, list(kept), init="teacher")
+    after = None
+    if student_folder:
+        import json
+
+        n_labels = len(json.loads((Path(student_folder) / "config.json").read_text(encoding="utf-8")).get("id2label") or {0: 0, 1: 1, 2: 2})
+        after, _ = M.load_teacher(student_folder, n_labels, allow_hub=False)
+    return AttentionViewer(teacher.eval(), tok, before.eval(), None if after is None else after.eval())

@@ -18,7 +18,7 @@ import streamlit as st
 from distill_core.errors import DistillError
 from distill_core.layer_lab import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
 from distill_core.mappings import LayerMap, make_map, map_from_columns
-from pages._common import load_reference, COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._common import load_reference, reset_page, COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
 from pages._runtime import follow_job, runner, test_presets_enabled
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"
@@ -33,6 +33,8 @@ STRATEGIES = {
 }
 CONDITION_COLORS = [COLOR_TEACHER_T1, COLOR_SOFT, COLOR_STUDENT, COLOR_HARD, OKABE_ITO["vermillion"]]
 DEFAULT_SENTENCE = "The battery died after two days, but support replaced it quickly."
+DEFAULTS = {"ly_strategy": "every other", "ly_k": 3, "ly_random": False, "ly_sentence": DEFAULT_SENTENCE, "ly_t_layer": 3,
+            "ly_s_layer": 2, "ly_head": 1}
 LIVE_PRESETS = {"quick": ("Quick: 1 seed", [0]), "full": ("As the reference: 3 seeds", [0, 1, 2])}
 
 
@@ -179,17 +181,10 @@ def show_cka(report: LayerExperimentReport, where: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _models(student_folder: str | None, kept: tuple[int, ...]):
-    from distill_core import models as M
+def viewer(kept: tuple[int, ...], student_folder: str | None):
+    from distill_core.layer_lab import attention_viewer
 
-    teacher, tok = M.load_teacher(M.BUNDLED, 3)
-    before = M.build_student(teacher, list(kept), init="teacher")
-    after = None
-    if student_folder:
-        from transformers import AutoModelForSequenceClassification
-
-        after = AutoModelForSequenceClassification.from_pretrained(student_folder, trust_remote_code=False, use_safetensors=True)
-    return teacher, tok, before, after
+    return attention_viewer(kept, student_folder)
 
 
 def attention_figure(tokens: list[str], att: np.ndarray, title: str) -> go.Figure:
@@ -216,6 +211,9 @@ def latest_student(job) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ the page
 
+for _key, _value in DEFAULTS.items():
+    st.session_state.setdefault(_key, _value)
+
 st.title("Inside the model")
 st.markdown(
     "A student can learn more from the teacher than its final probabilities. It can **start from the teacher's layers** "
@@ -230,8 +228,10 @@ st.subheader("1. Which teacher layer each student layer learns from")
 c1, c2 = st.columns([2, 3])
 with c1:
     strategy = st.selectbox("Strategy", list(STRATEGIES), format_func=STRATEGIES.get, key="ly_strategy")
-    k = st.slider("Student layers", 1, 5, 3, key="ly_k", help="The bundled teacher has 6.")
+    k = st.slider("Student layers", 1, 5, key="ly_k", help="The bundled teacher has 6.")
     random_init = st.toggle("Random initialisation (copy nothing)", key="ly_random")
+    st.button("Reset", key="ly_reset", icon=":material/restart_alt:", on_click=reset_page,
+              args=({**DEFAULTS, "ly_run_id": st.session_state.get("ly_run_id")}, "ly_"))
     base = default_map(strategy, k)
     kept = None if random_init else kept_layers(strategy if strategy in ("first", "last", "tinybert") else "every other", k)
     st.caption("Edit the table to make your own map: teacher hidden 0 is the embeddings, 1 to 6 its layers; empty = not matched. "
@@ -284,28 +284,29 @@ else:
 st.subheader("4. Attention on your sentence: teacher vs student")
 job = runner()
 folder, after_label = latest_student(job)
-sentence = st.text_input("A sentence", DEFAULT_SENTENCE, max_chars=300, key="ly_sentence")
+sentence = st.text_input("A sentence", max_chars=300, key="ly_sentence")
 c1, c2, c3 = st.columns(3)
 student_kept = [0, 2, 4]
-t_layer = c1.selectbox("Teacher layer", list(range(1, N_TEACHER + 1)), index=2, key="ly_t_layer")
-s_layer = c2.selectbox("Student layer", [1, 2, 3], index=1, key="ly_s_layer", help="Student layer 2 is a copy of teacher layer 3.")
+t_layer = c1.selectbox("Teacher layer", list(range(1, N_TEACHER + 1)), key="ly_t_layer")
+s_layer = c2.selectbox("Student layer", [1, 2, 3], key="ly_s_layer", help="Student layer 2 is a copy of teacher layer 3.")
 head = c3.selectbox("Head", list(range(1, 13)), key="ly_head")
 try:
-    from distill_core.layer_lab import attention_maps
-
     with st.spinner("Loading the models…"):
-        teacher, tok, before, after = _models(folder, tuple(student_kept))
-    tokens, t_maps = attention_maps(teacher, tok, sentence)
-    _, b_maps = attention_maps(before, tok, sentence)
-    cols = st.columns(3 if after is not None else 2)
+        view = viewer(tuple(student_kept), folder)
+    tokens, t_maps = view.maps("teacher", sentence)
+    _, b_maps = view.maps("before", sentence)
+    cols = st.columns(3 if view.after is not None else 2)
     with cols[0]:
         chart(attention_figure(tokens, t_maps[t_layer - 1][head - 1], f"Teacher, layer {t_layer}, head {head}"), key="ly_att_t")
     with cols[1]:
         chart(attention_figure(tokens, b_maps[s_layer - 1][head - 1], f"Student before training, layer {s_layer}, head {head}"), key="ly_att_b")
-    if after is not None:
-        _, a_maps = attention_maps(after, tok, sentence)
+    if view.after is not None:
+        _, a_maps = view.maps("after", sentence)
         with cols[2]:
-            chart(attention_figure(tokens, a_maps[s_layer - 1][head - 1], f"Student after distillation, layer {s_layer}, head {head}"), key="ly_att_a")
+            if s_layer > len(a_maps):
+                st.info(f"The distilled student of that run has {len(a_maps)} layers.")
+            else:
+                chart(attention_figure(tokens, a_maps[s_layer - 1][head - 1], f"Student after distillation, layer {s_layer}, head {head}"), key="ly_att_a")
         st.caption(f"After: {after_label}. The teacher here is the pre-trained MiniLM; the distilled student learned from its fine-tuned copy.")
     else:
         st.caption("Run an experiment in section 5 to add the student after distillation. Before training, student layer 2 has "

@@ -104,7 +104,9 @@ def show_report(report: ExperimentReport, where: str) -> None:
     st.caption(
         f"Teacher: the bundled MiniLM fine-tuned on all labelled rows ({100 * report.teacher['accuracy']:.1f}% test accuracy). "
         f"Student: teacher layers {spec.get('student_layers') or '0, 2, 4'}, the same number of optimiser steps in every condition of a regime "
-        f"({spec['epochs']} passes over labelled + {spec['transfer_size']} transfer rows), alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}."
+        f"({spec['epochs']} passes over labelled + {spec['transfer_size']} transfer rows), alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
+        + ("Every transfer row weighs as much as a labelled row: its cross-entropy with a pseudo-label, its T²·KL with soft targets."
+           if spec.get("unlabelled_weight") else "Transfer rows get only the (1 − alpha) share of the loss.")
     )
 
 
