@@ -132,8 +132,8 @@ else:
 st.subheader("Run it live")
 job = runner()
 choice = st.radio("Preset", list(LIVE_PRESETS), format_func=lambda k: LIVE_PRESETS[k][0], key="st_preset", horizontal=True)
-st.caption("Runs in the shared queue, after any distillation runs ahead of it. The full preset (30 trainings) took 37 minutes "
-           "on 2 busy CPU cores; the quick one runs 6 of them. The first run also fine-tunes the teacher (1 to 2 minutes).")
+st.caption("Runs in the shared queue, after any distillation runs ahead of it. The full preset (30 trainings) took 12 minutes "
+           "on 2 CPU cores; the quick one runs 6 of them (about 2.5 minutes). The first run also fine-tunes the teacher (1 to 2 minutes).")
 if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="st_run"):
     try:
         from distill_core.experiments import run_soft_target_experiment
