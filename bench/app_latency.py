@@ -41,6 +41,10 @@ TARGETS = {
     "home": ("app", "/", '[data-testid="stPageLink"]', 1),
     "temperature": ("app", "/temperature", "text=Play through T", 3),
     "loss": ("app", "/loss", "text=On this batch of", 3),
+    "distill": ("app", "/distill", 'button:has-text("Run")', 0),
+    "soft_targets": ("app", "/soft_targets", 'button:has-text("Run the experiment")', 3),
+    "tradeoffs": ("app", "/tradeoffs", 'text="Where the reference runs come from"', 4),
+    "layers": ("app", "/layers", 'button:has-text("Run the experiment")', 8),
 }
 
 
@@ -133,7 +137,7 @@ def main() -> None:
     for name, values in times.items():
         spread = f"min {min(values):.3f}  max {max(values):.3f}"
         print(f"  {name:<12} {medians[name]:7.3f}   ({spread})")
-    for name in ("home", "temperature", "loss"):
+    for name in [n for n in TARGETS if n != "bare"]:
         print(f"ratio {name}/bare: {medians[name] / medians['bare']:.2f}")
 
 
