@@ -154,7 +154,7 @@ def show_report(report: LayerExperimentReport, experiment: str, where: str) -> N
     st.dataframe(results_table(report), hide_index=True, width="stretch")
     spec = report.spec
     st.caption(
-        f"Task: {spec['task']}; student: teacher layers {', '.join(map(str, spec['student_layers']))} of the bundled MiniLM; "
+        f"Task: {spec['task']}; student: copies of teacher layers {', '.join(str(t + 1) for t in spec['student_layers'])} (1-based) of the bundled MiniLM; "
         f"{spec['epochs']} passes over the labelled rows plus {spec['transfer_size']} transfer rows fix the steps; "
         f"T {spec['temperature']:g}, alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
         f"Teacher {100 * report.teacher.get('accuracy', float('nan')):.1f}%. Took {report.seconds / 60:.0f} min. "
@@ -211,6 +211,12 @@ def latest_student(job) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ the page
 
+# the map's strategy and size travel in the URL, so an instructor can share the view
+_qp = st.query_params
+if "ly_strategy" not in st.session_state and _qp.get("strategy") in STRATEGIES:
+    st.session_state["ly_strategy"] = _qp["strategy"]
+if "ly_k" not in st.session_state and str(_qp.get("k", "")).isdigit() and 1 <= int(_qp["k"]) <= 5:
+    st.session_state["ly_k"] = int(_qp["k"])
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
 
@@ -250,6 +256,11 @@ with c1:
     except DistillError as exc:
         layer_map, map_error = base, str(exc)
         st.error(f"This map cannot be used: {exc}. The diagram shows the strategy's map.")
+for _name, _value, _default in (("strategy", strategy, DEFAULTS["ly_strategy"]), ("k", k, DEFAULTS["ly_k"])):
+    if _value == _default:
+        st.query_params.pop(_name, None)
+    else:
+        st.query_params[_name] = str(_value)
 with c2:
     chart(map_diagram(layer_map, kept, k), key="ly_diagram")
 if kept is not None:

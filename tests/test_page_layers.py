@@ -66,3 +66,19 @@ def test_tiny_live_run_shows_results(lab_home, monkeypatch):
     assert any("finished on this machine" in s.value for s in at.success), [w.value for w in at.warning]
     assert not at.exception
     assert len([m for m in at.markdown if m.value.startswith("**What it shows.**")]) == 4  # 3 reference + the live one
+
+
+def test_the_map_travels_in_the_url(lab_home, monkeypatch):
+    from conftest import ROOT as _root
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(_root / "app.py"), default_timeout=120)
+    at.query_params["strategy"] = "last"
+    at.query_params["k"] = "2"
+    at.run()
+    at.switch_page("pages/layers.py").run()
+    assert not at.exception
+    assert at.selectbox(key="ly_strategy").value == "last" and at.slider(key="ly_k").value == 2
+    assert any("Copied teacher layers (1-based): 5, 6" in c.value for c in at.caption)
+    at.selectbox(key="ly_strategy").set_value("every other").run()
+    assert "strategy" not in at.query_params and at.query_params["k"] in ("2", ["2"])
