@@ -270,6 +270,11 @@ def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
     """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", kind, text)."""
     from .training import Cancelled
 
+    threads = os.environ.get("DISTILL_LAB_TRAIN_THREADS", "").strip()
+    if threads.isdigit() and int(threads) > 0:  # e.g. 1 on a 2-core workshop server: a core stays free for the pages
+        import torch
+
+        torch.set_num_threads(int(threads))
     try:
         report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
         events.put(("done", report.as_dict() if hasattr(report, "as_dict") else dict(report)))

@@ -158,3 +158,19 @@ def test_process_isolation_runs_relays_events_cancels_and_reports_failures(lab_h
         assert runner.wait(slow, 120).status == "cancelled"
     finally:
         runner.shutdown()
+
+
+def threads_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None):
+    import torch
+
+    return {"threads": torch.get_num_threads()}
+
+
+def test_the_training_child_takes_its_thread_count_from_the_environment(lab_home, monkeypatch):
+    monkeypatch.setenv("DISTILL_LAB_TRAIN_THREADS", "1")
+    runner = JobRunner(RunStore(lab_home), run_fn=threads_run, persist_every_s=0.0, isolation="process")
+    try:
+        state = runner.wait(runner.submit({"name": "threads"}), 120)
+        assert state.status == "finished" and state.report == {"threads": 1}
+    finally:
+        runner.shutdown()
