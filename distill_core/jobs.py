@@ -255,12 +255,14 @@ class JobRunner:
 
 
 def disk_error_reason(exc: OSError, home) -> str:
-    """One line for a failed write: a full disk is said as such, with where."""
+    """One line for a failed file operation: a full disk is said as such; the path is named."""
+    where = exc.filename or home
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"the disk is full: the run could not save its results under {home} (free some space and run it again)"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    in_home = home is not None and str(where).startswith(str(home))
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and in_home:
         return f"{home} cannot be written ({exc.strerror}); set DISTILL_LAB_HOME to a writable folder"
-    return f"a file operation failed ({exc.strerror or exc})"
+    return f"a file operation failed on {where} ({exc.strerror or exc})"
 
 
 # ---------------------------------------------------------------- process isolation

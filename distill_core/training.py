@@ -74,6 +74,23 @@ class Intermediate:
         return any(w > 0 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine))
 
 
+def _attention_mode(student, teacher) -> list[Callable[[], None]]:
+    """Eager attention for both (the fused kernels return no attention maps) and no attention dropout in
+    the student: its returned maps are taken after dropout, so the MSE would chase 0.9 x teacher + noise.
+    Returns the undo steps, so later trainings and timings see the models as they were."""
+    undo: list[Callable[[], None]] = []
+    for model in (student, teacher):
+        before = getattr(model.config, "_attn_implementation", None) or "sdpa"
+        model.set_attn_implementation("eager")
+        undo.append(lambda m=model, b=before: m.set_attn_implementation(b))
+    for module in student.modules():
+        drop = getattr(module, "dropout", None)
+        if "Attention" in type(module).__name__ and isinstance(drop, nn.Dropout) and drop.p > 0:
+            undo.append(lambda d=drop, p=drop.p: setattr(d, "p", p))
+            drop.p = 0.0
+    return undo
+
+
 def _intermediate_loss(model, teacher, batch: dict, cfg: "Intermediate", projection) -> tuple[torch.Tensor, dict]:
     """(weighted sum, parts) of the intermediate objectives for one batch; also returns the student's logits."""
     want_attn = cfg.attention > 0
@@ -188,82 +205,86 @@ def train(
     if n == 0:
         raise DistillError("no training rows")
     steps_per_epoch = math.ceil(n / cfg.batch_size)
-    total = max_steps if max_steps else steps_per_epoch * cfg.epochs
+    total = max_steps if max_steps is not None else steps_per_epoch * cfg.epochs
     n_epochs = math.ceil(total / steps_per_epoch)
     projection = None
+    restore: list[Callable[[], None]] = []  # settings changed for the attention term, put back at the end
     if intermediate is not None and intermediate.active:
-        if intermediate.attention > 0:  # attention maps need the eager kernel (sdpa returns none)
-            model.set_attn_implementation("eager")
-            intermediate.teacher.set_attn_implementation("eager")
+        if intermediate.attention > 0:
+            restore = _attention_mode(model, intermediate.teacher)
         intermediate.teacher.eval()
         d_s, d_t = _hidden_size(model), _hidden_size(intermediate.teacher)
         if d_s != d_t:  # FitNets: a learned map from the student's width to the teacher's
             projection = nn.Linear(d_s, d_t)
     else:
         intermediate = None
-    opt, sched = _optimizer(model, cfg, total, projection)
-    labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
-    teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
-    result = TrainResult()
-    emit = on_event or (lambda event: None)
-    step = 0
-    start = time.perf_counter()
-    for epoch in range(n_epochs):
-        model.train()
-        for idx in batch_indices(n, cfg.batch_size, shuffle=True, seed=cfg.seed * 1000 + epoch):
-            if step >= total:
-                break
-            if cancel is not None and cancel.is_set():
-                result.seconds = time.perf_counter() - start
-                raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
-            batch = pad_batch(encoded, idx)
-            extra_parts: dict[str, float] = {}
-            if intermediate is not None:
-                extra, extra_parts, logits = _intermediate_loss(model, intermediate.teacher, batch, intermediate, projection)
-            else:
-                extra = None
-                logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-            loss = kd_loss(
-                logits,
-                None if teacher_t is None else teacher_t[batch["index"]],
-                labels_t[batch["index"]],
-                temperature=cfg.temperature,
-                alpha=cfg.alpha,
-                unlabelled_weight=cfg.unlabelled_weight,
-            )
-            total_loss = loss.total if extra is None else loss.total + extra
-            opt.zero_grad(set_to_none=True)
-            total_loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            result.examples += len(idx)
-            elapsed = time.perf_counter() - start
-            event = {
-                "kind": "step",
-                "phase": phase,
-                "step": step,
-                "total_steps": total,
-                "epoch": step / steps_per_epoch,  # fractional, for curves
-                "lr": sched.get_last_lr()[0],
-                "examples_per_s": result.examples / elapsed,
-                "batch_size": len(idx),
-                **loss.parts(),
-                **extra_parts,
-            }
-            if extra is not None:
-                event["loss"] = float(total_loss.detach())
-            result.history.append(event)
-            emit(event)
-        if validation is not None:
-            val_logits = predict_logits(model, validation[0])
-            val_acc = float((val_logits.argmax(1) == np.asarray(validation[1])).mean())
-            event = {"kind": "eval", "phase": phase, "step": step, "epoch": epoch + 1, "val_accuracy": val_acc}
-            result.history.append(event)
-            emit(event)
-    result.seconds = time.perf_counter() - start
-    return result
+    try:
+        opt, sched = _optimizer(model, cfg, total, projection)
+        labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
+        teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
+        result = TrainResult()
+        emit = on_event or (lambda event: None)
+        step = 0
+        start = time.perf_counter()
+        for epoch in range(n_epochs):
+            model.train()
+            for idx in batch_indices(n, cfg.batch_size, shuffle=True, seed=cfg.seed * 1000 + epoch):
+                if step >= total:
+                    break
+                if cancel is not None and cancel.is_set():
+                    result.seconds = time.perf_counter() - start
+                    raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
+                batch = pad_batch(encoded, idx)
+                extra_parts: dict[str, float] = {}
+                if intermediate is not None:
+                    extra, extra_parts, logits = _intermediate_loss(model, intermediate.teacher, batch, intermediate, projection)
+                else:
+                    extra = None
+                    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+                loss = kd_loss(
+                    logits,
+                    None if teacher_t is None else teacher_t[batch["index"]],
+                    labels_t[batch["index"]],
+                    temperature=cfg.temperature,
+                    alpha=cfg.alpha,
+                    unlabelled_weight=cfg.unlabelled_weight,
+                )
+                total_loss = loss.total if extra is None else loss.total + extra
+                opt.zero_grad(set_to_none=True)
+                total_loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                step += 1
+                result.examples += len(idx)
+                elapsed = time.perf_counter() - start
+                event = {
+                    "kind": "step",
+                    "phase": phase,
+                    "step": step,
+                    "total_steps": total,
+                    "epoch": step / steps_per_epoch,  # fractional, for curves
+                    "lr": sched.get_last_lr()[0],
+                    "examples_per_s": result.examples / elapsed,
+                    "batch_size": len(idx),
+                    **loss.parts(),
+                    **extra_parts,
+                }
+                if extra is not None:
+                    event["loss"] = float(total_loss.detach())
+                result.history.append(event)
+                emit(event)
+            if validation is not None:
+                val_logits = predict_logits(model, validation[0])
+                val_acc = float((val_logits.argmax(1) == np.asarray(validation[1])).mean())
+                event = {"kind": "eval", "phase": phase, "step": step, "epoch": epoch + 1, "val_accuracy": val_acc}
+                result.history.append(event)
+                emit(event)
+        result.seconds = time.perf_counter() - start
+        return result
+    finally:
+        for undo in restore:
+            undo()
 
 
 def _hidden_size(model) -> int:
@@ -286,6 +307,7 @@ def atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700, and the rename keeps that: other users could not read the cache
         write(tmp)
         if final.exists():
             shutil.rmtree(tmp)

@@ -211,13 +211,14 @@ def check_logit_table(table: pd.DataFrame, name_col: str, value_cols: Iterable[s
     return LogitTable(names=names, values=values, problems=list(dict.fromkeys(problems)))
 
 
-def reset_page(defaults: dict, prefix: str) -> None:
-    """on_click for a page's Reset: widgets back to their defaults, edits and other page state dropped.
+def reset_page(defaults: dict, prefix: str, keep: tuple[str, ...] = ()) -> None:
+    """on_click for a page's Reset: widgets back to their defaults, edits and other page state dropped
+    (except the ``keep`` keys, read when clicked: a live run's id, say).
 
     Widgets bound to the URL drop their query parameter when they return to their default, so the
     link becomes the plain page again.
     """
-    for key in [k for k in st.session_state.keys() if str(k).startswith(prefix) and k not in defaults]:
+    for key in [k for k in st.session_state.keys() if str(k).startswith(prefix) and k not in defaults and k not in keep]:
         del st.session_state[key]
     for key, value in defaults.items():
         st.session_state[key] = value

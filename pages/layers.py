@@ -236,8 +236,7 @@ with c1:
     strategy = st.selectbox("Strategy", list(STRATEGIES), format_func=STRATEGIES.get, key="ly_strategy")
     k = st.slider("Student layers", 1, 5, key="ly_k", help="The bundled teacher has 6.")
     random_init = st.toggle("Random initialisation (copy nothing)", key="ly_random")
-    st.button("Reset", key="ly_reset", icon=":material/restart_alt:", on_click=reset_page,
-              args=({**DEFAULTS, "ly_run_id": st.session_state.get("ly_run_id")}, "ly_"))
+    st.button("Reset", key="ly_reset", icon=":material/restart_alt:", on_click=reset_page, args=(DEFAULTS, "ly_", ("ly_run_id",)))
     base = default_map(strategy, k)
     kept = None if random_init else kept_layers(strategy if strategy in ("first", "last", "tinybert") else "every other", k)
     st.caption("Edit the table to make your own map: teacher hidden 0 is the embeddings, 1 to 6 its layers; empty = not matched. "
@@ -314,8 +313,8 @@ try:
     if view.after is not None:
         _, a_maps = view.maps("after", sentence)
         with cols[2]:
-            if s_layer > len(a_maps):
-                st.info(f"The distilled student of that run has {len(a_maps)} layers.")
+            if s_layer > len(a_maps) or head > a_maps[0].shape[0]:
+                st.info(f"The distilled student of that run has {len(a_maps)} layers of {a_maps[0].shape[0]} heads.")
             else:
                 chart(attention_figure(tokens, a_maps[s_layer - 1][head - 1], f"Student after distillation, layer {s_layer}, head {head}"), key="ly_att_a")
         st.caption(f"After: {after_label}. The teacher here is the pre-trained MiniLM; the distilled student learned from its fine-tuned copy.")
@@ -338,10 +337,11 @@ use_map = st.checkbox("Use the layer map from section 1 (otherwise the student k
 st.caption("Each condition of 1 seed takes about 30 s (1 min with intermediate terms) on 2 free cores; runs queue behind other jobs.")
 if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="ly_run"):
     spec = LayerExperimentSpec(experiment=experiment, seeds=presets[preset][1])
-    if use_map and kept is not None:
+    if use_map and map_error is None and kept is not None:
         spec.student_layers, spec.layer_map = kept, layer_map.as_dict()
-    elif use_map:
-        st.warning("Random initialisation is its own condition in the initialisation experiment; the run uses copied layers.")
+    elif use_map and kept is None:
+        st.warning("Random initialisation is a condition of its own (the initialisation experiment): this run copies "
+                   "teacher layers 1, 3, 5 and uses the DistilBERT map, not your map.")
     if preset == "tiny":
         spec = LayerExperimentSpec(experiment=experiment, seeds=[0], teacher="tiny", teacher_epochs=1, epochs=1, max_train=48,
                                    transfer_size=16, max_length=16, general_size=64, cka_rows=24)

@@ -174,3 +174,16 @@ def test_the_training_child_takes_its_thread_count_from_the_environment(lab_home
         assert state.status == "finished" and state.report == {"threads": 1}
     finally:
         runner.shutdown()
+
+
+def test_disk_error_reasons_name_the_problem_and_the_path(tmp_path):
+    import errno as _errno
+
+    from distill_core.jobs import disk_error_reason
+
+    full = OSError(_errno.ENOSPC, "No space left on device", str(tmp_path / "runs" / "1"))
+    assert disk_error_reason(full, tmp_path).startswith("the disk is full")
+    denied = PermissionError(_errno.EACCES, "Permission denied", str(tmp_path / "teachers"))
+    assert "set DISTILL_LAB_HOME" in disk_error_reason(denied, tmp_path)
+    elsewhere = PermissionError(_errno.EACCES, "Permission denied", "/srv/models/teacher")
+    assert disk_error_reason(elsewhere, tmp_path) == "a file operation failed on /srv/models/teacher (Permission denied)"

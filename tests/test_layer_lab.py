@@ -47,7 +47,7 @@ def test_objective_conditions_log_their_own_loss_parts(lab_home):
     for e in events:
         if e.get("kind") == "step" and e["phase"] != "teacher":
             parts.setdefault(e["phase"].split(" · ")[0], set()).update(k for k in ("hidden_mse", "attention", "pkd") if k in e)
-    assert parts == {"logits": set(), "+ hidden": {"hidden_mse"}, "+ attention": {"attention"}, "+ PKD": {"pkd"}}
+    assert parts == {"logits": set(), "logits + hidden": {"hidden_mse"}, "logits + attention": {"attention"}, "logits + PKD": {"pkd"}}
 
 
 def test_an_impossible_custom_map_is_refused_clearly(lab_home):
@@ -65,17 +65,18 @@ def test_spec_validation():
 
 def test_pkd_map_keeps_inner_layers_only():
     m = make_map("distilbert", 3, 6, kept_layers=[0, 2, 4])
-    assert pkd_map(m).hidden == ((1, 1), (2, 3))
+    assert pkd_map(m, 3).hidden == ((1, 1), (2, 3))
+    assert pkd_map(make_map("pkd-skip", 3, 6), 3).hidden == ((1, 2), (2, 4))  # already inner-only: nothing dropped
     one = make_map("distilbert", 1, 6, kept_layers=[0])
-    assert pkd_map(one).hidden == ((1, 1),)  # no inner layer: the last one
+    assert pkd_map(one, 1).hidden == ((1, 1),)  # no inner layer: the last one
 
 
 def test_verdict_says_when_nothing_beats_the_spread():
     rows = [{"condition": c, "seed": s, "steps": 10, "accuracy": a, "macro_f1": a, "agreement": a}
-            for c, accs in (("logits", [0.80, 0.82]), ("+ hidden", [0.81, 0.83]), ("+ PKD", [0.60, 0.62])) for s, a in enumerate(accs)]
+            for c, accs in (("logits", [0.80, 0.82]), ("logits + hidden", [0.81, 0.83]), ("logits + PKD", [0.60, 0.62])) for s, a in enumerate(accs)]
     r = LayerExperimentReport({}, {}, rows, {}, {}, 0.0)
     v = r.verdict()
-    assert v.startswith("Best: '+ hidden'")
-    assert "'+ hidden' is within the seed spread" in v and "'+ PKD' is 20.0 points below 'logits'" in v
+    assert v.startswith("Best: 'logits + hidden'")
+    assert "'logits + hidden' is within the seed spread" in v and "'logits + PKD' is 20.0 points below 'logits'" in v
     flat = LayerExperimentReport({}, {}, rows[:4], {}, {}, 0.0)
     assert flat.verdict().startswith("No condition stands out")

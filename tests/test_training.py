@@ -109,3 +109,26 @@ def test_teacher_and_its_logits_are_cached(lab_home, monkeypatch):
     monkeypatch.setattr(T, "predict_logits", lambda *a, **k: calls.append(1))
     again = T.cached_teacher_logits(second, texts, 16, lab_home)
     assert calls == [] and np.array_equal(logits, again)
+
+
+def test_an_attention_term_turns_off_attention_dropout_only_while_it_trains(tmp_path):
+    """Attention maps come back after dropout: matching them with dropout on would chase a noisy target."""
+    from distill_core.mappings import make_map
+    from distill_core.training import Intermediate
+
+    teacher = _tiny()
+    student = M.build_student(teacher, [0], init="teacher")
+    drops = [m.dropout for m in student.modules() if type(m).__name__.endswith("SelfAttention")]
+    assert drops and all(d.p > 0 for d in drops)
+    seen = []
+    enc = encode(M.load_tokenizer(M.TINY), ["a b c", "d e f"] * 8, 16)
+
+    def on_event(e):
+        if e["kind"] == "step":
+            seen.append([d.p for d in drops])
+
+    inter = Intermediate(teacher, make_map("distilbert", 1, 2, kept_layers=[0]), attention=1.0)
+    train(student, enc, np.zeros(16, dtype=int), TrainConfig(epochs=1, batch_size=8), on_event=on_event, intermediate=inter)
+    assert seen and all(p == 0.0 for ps in seen for p in ps)
+    assert all(d.p > 0 for d in drops)  # restored afterwards
+    assert student.config._attn_implementation == teacher.config._attn_implementation != "eager"
