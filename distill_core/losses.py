@@ -82,8 +82,11 @@ def kd_loss(
 def _per_row_kd(student_logits, teacher_logits, labels, temperature: float, alpha: float, unlabelled_weight: float) -> torch.Tensor:
     """Mean over rows of: alpha * CE_i + (1 - alpha) * T^2 * KL_i for a labelled row, w * T^2 * KL_i for an unlabelled one.
 
-    Each row then weighs the same as it would with a (pseudo-)label: the teacher stands in for the
-    missing label instead of getting only the (1 - alpha) share of it.
+    Every row has weight 1 in the mean, as every row of a pseudo-labelled set has: the teacher stands
+    in for the missing label instead of getting only the (1 - alpha) share of it. The flip side: a
+    labelled row's CE now weighs alpha / n, not alpha / (labelled rows in the batch), so with a few
+    labels among many transfer rows the labels count for little (as they do with pseudo-labels).
+    (T^2 * KL and CE are on comparable scales, not equal ones: this equalises weights, not gradients.)
     """
     log_ps = F.log_softmax(student_logits / temperature, dim=-1)
     log_pt = F.log_softmax(teacher_logits / temperature, dim=-1)

@@ -105,7 +105,8 @@ def show_report(report: ExperimentReport, where: str) -> None:
         f"Teacher: the bundled MiniLM fine-tuned on all labelled rows ({100 * report.teacher['accuracy']:.1f}% test accuracy). "
         f"Student: teacher layers {spec.get('student_layers') or '0, 2, 4'}, the same number of optimiser steps in every condition of a regime "
         f"({spec['epochs']} passes over labelled + {spec['transfer_size']} transfer rows), alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
-        + ("Every transfer row weighs as much as a labelled row: its cross-entropy with a pseudo-label, its T²·KL with soft targets."
+        + ("The loss is a mean over rows in which every row has weight 1, as with pseudo-labels: a labelled row gets "
+           "alpha·CE + (1 − alpha)·T²·KL, a transfer row T²·KL."
            if spec.get("unlabelled_weight") else "Transfer rows get only the (1 − alpha) share of the loss.")
     )
 
