@@ -34,7 +34,7 @@ STRATEGIES = {
 CONDITION_COLORS = [COLOR_TEACHER_T1, COLOR_SOFT, COLOR_STUDENT, COLOR_HARD, OKABE_ITO["vermillion"]]
 DEFAULT_SENTENCE = "The battery died after two days, but support replaced it quickly."
 DEFAULTS = {"ly_strategy": "every other", "ly_k": 3, "ly_random": False, "ly_sentence": DEFAULT_SENTENCE, "ly_t_layer": 3,
-            "ly_s_layer": 2, "ly_head": 1}
+            "ly_s_layer": 2, "ly_head": 12}
 LIVE_PRESETS = {"quick": ("Quick: 1 seed", [0]), "full": ("As the reference: 3 seeds", [0, 1, 2])}
 
 
@@ -61,16 +61,16 @@ def default_map(strategy: str, k: int) -> LayerMap:
 def map_table(layer_map: LayerMap, k: int) -> pd.DataFrame:
     hidden = dict(layer_map.hidden)
     attention = dict(layer_map.attention)
-    rows = [{"student": "embeddings", "hidden state ← teacher hidden": hidden.get(0), "attention ← teacher layer": None}]
+    rows = [{"student": "embeddings", "hidden ← teacher": hidden.get(0), "attention ← teacher": None}]
     for j in range(k):
-        rows.append({"student": f"layer {j + 1}", "hidden state ← teacher hidden": hidden.get(j + 1),
-                     "attention ← teacher layer": None if j not in attention else attention[j] + 1})
+        rows.append({"student": f"layer {j + 1}", "hidden ← teacher": hidden.get(j + 1),
+                     "attention ← teacher": None if j not in attention else attention[j] + 1})
     return pd.DataFrame(rows)
 
 
 def table_to_map(table: pd.DataFrame, k: int) -> LayerMap:
     """The edited table as a LayerMap (1-based teacher layers in the table, 0 = embeddings); DistillError if impossible."""
-    return map_from_columns(table["hidden state ← teacher hidden"].tolist(), table["attention ← teacher layer"].tolist(), k, N_TEACHER)
+    return map_from_columns(table["hidden ← teacher"].tolist(), table["attention ← teacher"].tolist(), k, N_TEACHER)
 
 
 def map_diagram(layer_map: LayerMap, kept: list[int] | None, k: int) -> go.Figure:
@@ -95,9 +95,9 @@ def map_diagram(layer_map: LayerMap, kept: list[int] | None, k: int) -> go.Figur
         fig.add_scatter(x=xs or [None], y=ys or [None], mode="lines", line={"color": color, "width": 3, "dash": dash}, name=legend, hoverinfo="skip")
     fig.update_xaxes(range=[-1.2, 2.2], visible=False)
     fig.update_yaxes(range=[-0.7, N_TEACHER + 0.7], visible=False)
-    title = "Blue teacher layers are copied into the student; lines show what the student is trained to match"
+    title = "Blue: copied into the student. Lines: what it matches"
     if kept is None:
-        title = "Random initialisation: nothing copied; lines show what the student is trained to match"
+        title = "Random init: nothing copied. Lines: what it matches"
     return style(fig, title, "", "", height=420, legend="top")
 
 
@@ -116,7 +116,7 @@ def results_figure(report: LayerExperimentReport, title: str) -> go.Figure:
                       annotation_text=f"teacher {100 * report.teacher['accuracy']:.1f}%", annotation_position="top left")
     low = max(0.0, 100 * float((s["accuracy_mean"] - s["accuracy_std"].fillna(0)).min()) - 10)
     fig.update_yaxes(range=[low, 100])
-    return style(fig, title, "condition (same student, same optimiser steps)", "test accuracy (%), mean ± std over seeds", height=360, legend="none")
+    return style(fig, title, "condition (same student, same optimiser steps)", "test accuracy (%)", height=360, legend="none")
 
 
 def results_table(report: LayerExperimentReport) -> pd.DataFrame:
@@ -146,7 +146,7 @@ def show_report(report: LayerExperimentReport, experiment: str, where: str) -> N
     title, conditions, literature = EXPERIMENTS[experiment]
     c1, c2 = st.columns([3, 2])
     with c1:
-        chart(results_figure(report, f"{title}: student test accuracy"), key=f"ly_res_{where}")
+        chart(results_figure(report, f"{title}: accuracy, mean ± std over seeds"), key=f"ly_res_{where}")
     with c2:
         st.markdown(f"**What it shows.** {report.verdict()}")
         st.markdown(f"**The literature.** {literature}")
@@ -166,15 +166,21 @@ def show_cka(report: LayerExperimentReport, where: str) -> None:
     conditions = [c for c in report.cka if c != "before"]
     if "before" not in report.cka or not conditions:
         return
-    pick = st.selectbox("After training with", conditions, key=f"ly_cka_pick_{where}")
+    default = conditions.index("logits + hidden") if "logits + hidden" in conditions else 0
+    pick = st.selectbox("After training with", conditions, index=default, key=f"ly_cka_pick_{where}")
     c1, c2 = st.columns(2)
     with c1:
         chart(cka_figure(report.cka["before"], "Before: layers copied, no training"), key=f"ly_cka_before_{where}")
     with c2:
         chart(cka_figure(report.cka[pick], f"After: {pick} (seed {report.spec['seeds'][0]})"), key=f"ly_cka_after_{where}")
-    st.caption("Linear CKA (Kornblith et al. 2019) of mean-pooled hidden states on test text: 1 means the two layers "
-               "represent the examples alike, up to rotation and scale. A bright diagonal band means each student layer "
-               "behaves like the teacher layer it was mapped to.")
+    before, after = np.array(report.cka["before"]), np.array(report.cka[pick])
+    st.markdown(
+        f"The student's last layer against the teacher's last: CKA **{before[-1, -1]:.2f}** before training, "
+        f"**{after[-1, -1]:.2f}** after '{pick}'. Copied layers that skip their neighbours compute something other than in the "
+        "teacher, and the fine-tuned teacher's top layers have moved to the task; distillation pulls the student's top back towards them."
+    )
+    st.caption("Linear CKA (Kornblith et al. 2019) of mean-pooled hidden states on 200 test reviews, student against the fine-tuned "
+               "teacher: 1 means the two layers represent the examples alike, up to rotation and scale.")
 
 
 # ------------------------------------------------------------------ attention maps
@@ -231,7 +237,7 @@ st.markdown(
 
 # 1. the layer map
 st.subheader("1. Which teacher layer each student layer learns from")
-c1, c2 = st.columns([2, 3])
+c1, c2 = st.columns([1, 1])
 with c1:
     strategy = st.selectbox("Strategy", list(STRATEGIES), format_func=STRATEGIES.get, key="ly_strategy")
     k = st.slider("Student layers", 1, 5, key="ly_k", help="The bundled teacher has 6.")
@@ -245,8 +251,8 @@ with c1:
         map_table(base, k), hide_index=True, width="stretch", key=f"ly_map_{strategy}_{k}",
         disabled=["student"],
         column_config={
-            "hidden state ← teacher hidden": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
-            "attention ← teacher layer": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
+            "hidden ← teacher": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
+            "attention ← teacher": st.column_config.NumberColumn(min_value=0, max_value=12, step=1, format="%d"),
         },
     )
     try:
@@ -319,8 +325,9 @@ try:
                 chart(attention_figure(tokens, a_maps[s_layer - 1][head - 1], f"Student after distillation, layer {s_layer}, head {head}"), key="ly_att_a")
         st.caption(f"After: {after_label}. The teacher here is the pre-trained MiniLM; the distilled student learned from its fine-tuned copy.")
     else:
-        st.caption("Run an experiment in section 5 to add the student after distillation. Before training, student layer 2 has "
-                   "teacher layer 3's weights, but it reads the output of teacher layer 1 instead of layer 2, so its attention already differs.")
+        st.caption("Head 12 of teacher layer 3 mostly looks at the previous token. Student layer 2 has teacher layer 3's weights, "
+                   "but it reads the output of teacher layer 1 instead of layer 2, so before training its attention already differs. "
+                   "Run an experiment in section 5 to add the student after distillation.")
 except DistillError as exc:
     st.warning(str(exc))
 
@@ -334,7 +341,8 @@ if test_presets_enabled():
 preset = c2.radio("Seeds", list(presets), format_func=lambda p: presets[p][0], key="ly_live_preset", horizontal=True)
 use_map = st.checkbox("Use the layer map from section 1 (otherwise the student keeps teacher layers 1, 3, 5 and matches them)",
                       key="ly_use_map", disabled=map_error is not None)
-st.caption("Each condition of 1 seed takes about 30 s (1 min with intermediate terms) on 2 free cores; runs queue behind other jobs.")
+st.caption("About 30 s per condition and seed on 2 cores, measured for the references (the three experiments took 3, 6 and 4 minutes "
+           "with 3 seeds); runs queue behind other jobs.")
 if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="ly_run"):
     spec = LayerExperimentSpec(experiment=experiment, seeds=presets[preset][1])
     if use_map and map_error is None and kept is not None:
