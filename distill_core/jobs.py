@@ -291,6 +291,30 @@ def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
         events.put(("error", "unexpected", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
 
 
+def _current(obj):
+    """The object of this name in its module as imported now (itself when that cannot be found)."""
+    import importlib
+
+    try:
+        found = importlib.import_module(obj.__module__)
+        for part in obj.__qualname__.split("."):
+            found = getattr(found, part)
+        return found
+    except (AttributeError, ImportError, TypeError):
+        return obj
+
+
+def _current_spec(spec):
+    """A dataclass spec rebuilt from the current class when its module was re-imported; anything else as is."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(spec) and not isinstance(spec, type):
+        cls = _current(type(spec))
+        if cls is not type(spec):
+            return cls(**{f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)})
+    return spec
+
+
 def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event) -> dict:
     """Run ``run_fn`` in a spawned process, relaying its events here; raise what it raised, by kind."""
     import multiprocessing as mp
@@ -300,7 +324,10 @@ def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.E
     ctx = mp.get_context("spawn")
     events = ctx.Queue()
     child_cancel = ctx.Event()
-    child = ctx.Process(target=_child_main, args=(run_fn, spec, call, events, child_cancel), daemon=True)
+    # Streamlit re-imports edited modules of the app while the server runs: this runner may hold the old
+    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones.
+    run_fn, spec = _current(run_fn), _current_spec(spec)
+    child = ctx.Process(target=_current(_child_main), args=(run_fn, spec, call, events, child_cancel), daemon=True)
     child.start()
     try:
         while True:
