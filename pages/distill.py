@@ -40,12 +40,16 @@ class Preset:
     teacher_epochs: int | None = None  # None: the task's teacher recipe
     teacher: str = "bundled"
     blurb: str = ""
+    learning_rate: float = 1e-4
 
 
 PRESETS: dict[str, Preset] = {
-    "quick": Preset("Quick demo", 1, 2, 600, blurb="1 seed, 2 epochs, 600 transfer reviews"),
-    "workshop": Preset("Workshop", 2, 3, 1000, blurb="2 seeds, 3 epochs, 1,000 transfer reviews"),
-    "thorough": Preset("Thorough", 3, 3, None, blurb="3 seeds, 3 epochs, the whole transfer pool"),
+    # Quick and Workshop train at 3e-4: at 1e-4 their ~76 to ~150 steps left the hard-label student at 65% (teacher 89%).
+    # Measured here, neither shows a clear gain from distillation; Thorough (the shipped reference's settings) does.
+    "quick": Preset("Quick demo", 1, 2, 600, learning_rate=3e-4,
+                    blurb="1 seed, 2 epochs, 600 transfer reviews: the whole pipeline in a minute; too small to show a gain"),
+    "workshop": Preset("Workshop", 2, 3, 1000, learning_rate=3e-4, blurb="2 seeds, 3 epochs, 1,000 transfer reviews"),
+    "thorough": Preset("Thorough", 3, 3, None, blurb="3 seeds, 3 epochs, the whole transfer pool: the reference run, +4.8 points there"),
 }
 if test_presets_enabled():
     PRESETS["tiny"] = Preset("Tiny model (tests)", 1, 1, 20, max_train=60, teacher_epochs=1, teacher="tiny", blurb="random 2-layer BERT, seconds")
@@ -82,7 +86,6 @@ DEFAULTS = {
     "dist_init": "pretrained",
     "dist_T": 4.0,
     "dist_alpha": 0.5,
-    "dist_lr": 1e-4,
     "dist_use_transfer": True,
 }
 
@@ -332,7 +335,8 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None]:
     st.markdown("**Training**")
     c1, c2, c3, c4 = st.columns(4)
     epochs = c1.number_input("Epochs", 1, 20, value=preset.epochs, key=f"dist_epochs_{st.session_state['dist_preset']}")
-    lr = c2.select_slider("Learning rate", [2e-5, 5e-5, 1e-4, 2e-4, 5e-4], key="dist_lr", format_func=lambda v: f"{v:g}")
+    lr = c2.select_slider("Learning rate", [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], value=preset.learning_rate,
+                          key=f"dist_lr_{st.session_state['dist_preset']}", format_func=lambda v: f"{v:g}")
     seeds = c3.number_input("Seeds", 1, 5, value=preset.seeds, key=f"dist_seeds_{st.session_state['dist_preset']}",
                             help="Each seed trains both students again: the spread shows what is noise.")
     cap = c4.number_input("Cap on training rows (0 = all)", 0, 100_000, value=preset.max_train or 0, step=50,
