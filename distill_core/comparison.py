@@ -163,6 +163,13 @@ class DistillReport:
             )
         return rows
 
+    def outcome(self) -> str:
+        """"helped", "hurt" or "same": the distilled student against hard labels, judged against the seed spread."""
+        b, d = self.results["baseline"], self.results["distilled"]
+        gain = d.mean("accuracy") - b.mean("accuracy")
+        noise = max(d.std("accuracy"), b.std("accuracy"), 0.005)
+        return "helped" if gain > noise else "hurt" if gain < -noise else "same"
+
     def verdict(self) -> str:
         """A plain-language reading of the numbers, including when distillation did not help."""
         b, d, t = self.results["baseline"], self.results["distilled"], self.results["teacher"]
@@ -187,6 +194,9 @@ class DistillReport:
                 f"Distillation made no clear difference: {100 * d.mean('accuracy'):.1f}% distilled vs "
                 f"{100 * b.mean('accuracy'):.1f}% on hard labels, within the seed spread ({100 * noise:.1f} points)."
             )
+        if len(d.per_seed) < 2:
+            parts.append("With one seed there is no spread to judge this against: a second seed can move a student by a few "
+                         "points, so run Workshop or Thorough before concluding.")
         retention = d.mean("accuracy") / t.mean("accuracy") if t.mean("accuracy") else float("nan")
         parts.append(
             f"It keeps {100 * retention:.0f}% of the teacher's accuracy with "

@@ -401,7 +401,7 @@ def show_live(run_id: int) -> None:
 
 
 def show_results(run_id: int, report: DistillReport) -> None:
-    st.success(report.verdict())
+    (st.success if report.outcome() == "helped" else st.info)(report.verdict())
     rows = []
     for r in report.table():
         rows.append({
