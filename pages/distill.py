@@ -559,7 +559,7 @@ if run_id and job is not None:
         show_results(run_id, DistillReport.from_dict(state.report))
     else:
         st.subheader(f"Run {run_id}: {state.status}")
-        st.error(state.error or state.status) if state.status == "failed" else st.info(state.error or state.status)
+        (st.error if state.status == "failed" else st.info)(state.error or state.status)  # a call: Streamlit's magic leaves it alone
         curves_row(state, f"dist_end_{run_id}")
 
 st.divider()

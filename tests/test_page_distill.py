@@ -91,3 +91,17 @@ def test_unwritable_home_is_explained_not_a_traceback(tmp_path, monkeypatch):
     at = open_distill()
     assert any("Runs cannot be saved" in e.value and "DISTILL_LAB_HOME" in e.value for e in at.error)
     assert at.button(key="dist_run_button").disabled
+
+
+def test_a_failed_run_shows_its_reason_and_nothing_else(distill_env):
+    from distill_core.runs import RunStore
+
+    store = RunStore(distill_env)
+    run_id = store.create("distill", "sentiment", {"task": "sentiment"})
+    store.fail(run_id, "the training process stopped (exit code -9)")
+    at = open_distill({"run": str(run_id)})
+    assert any(h.value == f"Run {run_id}: failed" for h in at.subheader)
+    assert [e.value for e in at.error] == ["the training process stopped (exit code -9)"]
+    # no stray object dump (a bare conditional expression used to be written by Streamlit's magic)
+    assert not at.get("help") and not at.get("doc_string")
+    assert not any("DeltaGenerator" in m.value for m in at.markdown)
