@@ -171,11 +171,12 @@ def predict_logits(model, encoded: Encoded, batch_size: int = 64) -> np.ndarray:
     model.eval()
     order = sorted(range(len(encoded)), key=lambda i: len(encoded.input_ids[i]))
     out = np.zeros((len(encoded), model.config.num_labels), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
-        batch = pad_batch(encoded, idx)
-        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        out[idx] = logits.float().numpy()
+    with torch.inference_mode():  # no autograd bookkeeping: inference only
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            batch = pad_batch(encoded, idx)
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+            out[idx] = logits.float().numpy()
     return out
 
 
