@@ -55,3 +55,17 @@ def open_app_page(monkeypatch, page: str, timeout: float = 120) -> "AppTest":
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def click_and_wait_finished(at, button_key: str, timeout: float = 300) -> None:
+    """Press a page's Run button, rerun the AppTest until the job says it finished; fail on any exception."""
+    import time
+
+    at.button(key=button_key).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not any("finished on this machine" in s.value for s in at.success):
+        time.sleep(1.0)
+        at.run()
+    assert any("finished on this machine" in s.value for s in at.success), [w.value for w in at.warning]
+    assert not at.exception

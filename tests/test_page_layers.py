@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from conftest import open_app_page
+from conftest import click_and_wait_finished, open_app_page
 
 from distill_core.errors import DistillError
 from distill_core.mappings import LayerMap, make_map, map_from_columns
@@ -57,14 +56,7 @@ def test_tiny_live_run_shows_results(lab_home, monkeypatch):
     at = open_page(monkeypatch)
     at.selectbox(key="ly_live_exp").set_value("init").run()
     at.radio(key="ly_live_preset").set_value("tiny").run()
-    at.button(key="ly_run").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not any("finished on this machine" in s.value for s in at.success):
-        time.sleep(1.0)
-        at.run()
-    assert any("finished on this machine" in s.value for s in at.success), [w.value for w in at.warning]
-    assert not at.exception
+    click_and_wait_finished(at, "ly_run")
     assert len([m for m in at.markdown if m.value.startswith("**What it shows.**")]) == 4  # 3 reference + the live one
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from conftest import open_app_page
+from conftest import click_and_wait_finished, open_app_page
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "assets" / "reference" / "soft_targets_intents.json"
@@ -27,11 +26,4 @@ def test_reference_results_draw_without_a_click(lab_home, monkeypatch):
 def test_tiny_preset_runs_live(lab_home, monkeypatch):
     at = open_page(monkeypatch)
     at.radio(key="st_preset").set_value("tiny").run()
-    at.button(key="st_run").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not any("finished on this machine" in s.value for s in at.success):
-        time.sleep(1.0)
-        at.run()
-    assert any("finished on this machine" in s.value for s in at.success)
-    assert not at.exception
+    click_and_wait_finished(at, "st_run")
