@@ -17,14 +17,12 @@ a noisy neighbour on the machine hurts all of them alike. Not a test.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -32,7 +30,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from distill_core import models as M  # noqa: E402
 from distill_core.data import encode, load_sample_task  # noqa: E402
-from distill_core.training import Teacher, TrainConfig, predict_logits, train  # noqa: E402
+from distill_core.training import TrainConfig, predict_logits, train  # noqa: E402
 
 T, ALPHA, BATCH, MAX_LEN, LAYERS = 4.0, 0.5, 32, 64, [0, 2, 4]
 

@@ -271,7 +271,7 @@ def run_comparison(
     # Plan the work so progress and ETA span the whole run (student steps cost ~layers_s / layers_t).
     n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
     teacher_layers_guess = n_layers_known or 12
-    n_train, n_distil = len(train_df), len(train_df) + len(transfer)
+    n_distil = len(train_df) + len(transfer)
     per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
     teacher_units = len(task.train) * tcfg.epochs * teacher_layers_guess * 3
     infer_units = (n_distil + len(task.test)) * teacher_layers_guess

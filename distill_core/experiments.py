@@ -196,7 +196,6 @@ def run_soft_target_experiment(
     teacher_transfer = cached_teacher_logits(teacher, list(transfer), spec.max_length, home)
     teacher_metrics = evaluate_logits(teacher_test, test_labels, task.num_labels).as_dict() | group_errors(test_labels, teacher_test.argmax(1), task.label_names, groups)
     enc_test = encode(tok, test_texts, spec.max_length)
-    enc_transfer = encode(tok, list(transfer), spec.max_length)
 
     regimes = {"all labels": task.train}
     if spec.low_data_per_class:

@@ -28,8 +28,7 @@ from torch import nn
 from . import models as M
 from .data import Encoded, TaskData, batch_indices, encode, pad_batch
 from .errors import DistillError
-from .evaluation import evaluate_logits
-from .losses import IGNORE_LABEL, attention_loss, cosine_hidden_loss, hidden_mse, kd_loss, pkd_loss
+from .losses import attention_loss, cosine_hidden_loss, hidden_mse, kd_loss, pkd_loss
 from .mappings import LayerMap
 
 EventFn = Callable[[dict], None]

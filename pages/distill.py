@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -468,7 +468,7 @@ def show_past_runs(task_key: str | None) -> None:
     runs = job.store.list(kind="distill", limit=50)
     if task_key:
         runs = [r for r in runs if r.task == task_key]
-    st.subheader("Past runs" + (f" on this task" if task_key else ""))
+    st.subheader("Past runs" + (" on this task" if task_key else ""))
     if not runs:
         st.caption("None yet: press Run above. Every run is kept, also across restarts of the app.")
         return

@@ -18,7 +18,7 @@ import streamlit as st
 from distill_core.errors import DistillError
 from distill_core.layer_lab import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
 from distill_core.mappings import LayerMap, make_map, map_from_columns
-from pages._common import load_reference, reset_page, COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._common import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, load_reference, reset_page, style
 from pages._runtime import follow_job, runner, test_presets_enabled
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"

@@ -16,7 +16,7 @@ import streamlit as st
 
 from distill_core.errors import DistillError
 from distill_core.experiments import ExperimentReport, SoftTargetSpec
-from pages._common import load_reference, COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
+from pages._common import COLOR_HARD, COLOR_SOFT, COLOR_TEACHER_T1, OKABE_ITO, chart, load_reference, style
 from pages._runtime import follow_job, runner, test_presets_enabled
 
 REFERENCE = Path(__file__).resolve().parent.parent / "assets" / "reference" / "soft_targets_intents.json"

@@ -475,7 +475,7 @@ with curve_col:
 with ratio_col:
     st.markdown("**Ratios keep their shape**")
     st.markdown(
-        f"$\\log(p_i/p_\\text{{top}}) = (z_i - z_\\text{{top}})/T$: every log ratio is the T = 1 one divided by T. "
+        "$\\log(p_i/p_\\text{top}) = (z_i - z_\\text{top})/T$: every log ratio is the T = 1 one divided by T. "
         "Ranks never change; T only turns the volume of the small classes up or down."
     )
     st.dataframe(

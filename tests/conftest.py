@@ -45,7 +45,7 @@ def toy_csv(tmp_path) -> Path:
     return path
 
 
-def open_app_page(monkeypatch, page: str, timeout: float = 120) -> "AppTest":
+def open_app_page(monkeypatch, page: str, timeout: float = 120):
     """AppTest of app.py switched to ``page`` with the tiny test presets on; fails on any exception."""
     from streamlit.testing.v1 import AppTest
 
