@@ -65,8 +65,9 @@ def test_tiny_preset_runs_end_to_end_and_shows_results(distill_env):
         at.run()
     assert any(s.value == f"Run {run_id}: results" for s in at.subheader), [s.value for s in at.subheader]
     assert not at.exception
-    verdict = at.success[0].value
-    assert "Distillation" in verdict and "teacher" in verdict
+    # green only when distillation helped, neutral otherwise (a tiny random model rarely gains)
+    verdicts = [e.value for e in [*at.success, *at.info] if e.value.startswith("Distillation")]
+    assert len(verdicts) == 1 and "teacher" in verdicts[0]
     table = at.dataframe[0].value
     assert list(table["model"]) == ["Teacher", "Student, hard labels", "Student, distilled"]
     assert at.query_params["run"] in (str(run_id), [str(run_id)])
