@@ -31,7 +31,7 @@ from .errors import DistillError
 from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
-from .training import Cancelled, EventFn, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, train
+from .training import Cancelled, EventFn, RunsProgress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, train
 
 
 @dataclass
@@ -200,8 +200,7 @@ def run_soft_target_experiment(
     regimes = {"all labels": task.train}
     if spec.low_data_per_class:
         regimes[f"{spec.low_data_per_class} labels per class"] = few_per_class(task.train, spec.low_data_per_class)
-    runs_total = len(regimes) * len(spec.conditions()) * len(spec.seeds)
-    done = 0
+    progress = RunsProgress(on_event, len(regimes) * len(spec.conditions()) * len(spec.seeds))
     rows = []
     for regime, labelled in regimes.items():
         lab_texts = labelled["text"].tolist()
@@ -218,16 +217,16 @@ def run_soft_target_experiment(
                 cfg = TrainConfig(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
                                   max_length=spec.max_length, seed=seed, alpha=spec.alpha)
                 if condition == "hard":
-                    train(student, enc_lab, lab_y, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_lab, lab_y, cfg, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
                 elif condition == "pseudo":
                     y = np.concatenate([lab_y, teacher_transfer.argmax(1)])
-                    train(student, enc_all, y, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_all, y, cfg, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
                 else:
                     cfg.temperature = float(condition.split("=")[1])
                     cfg.unlabelled_weight = spec.unlabelled_weight
                     y = np.concatenate([lab_y, np.full(len(transfer), IGNORE_LABEL)])
                     logits = np.concatenate([teacher_lab, teacher_transfer])
-                    train(student, enc_all, y, cfg, teacher_logits=logits, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_all, y, cfg, teacher_logits=logits, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
                 pred_logits = predict_logits(student, enc_test)
                 m = evaluate_logits(pred_logits, test_labels, task.num_labels, teacher_logits=teacher_test).as_dict()
                 row = {"regime": regime, "condition": condition, "seed": seed, "labelled": len(labelled), "transfer": len(transfer) if condition != "hard" else 0,
@@ -235,10 +234,8 @@ def run_soft_target_experiment(
                 if seed == spec.seeds[0]:
                     row["confusion"] = confusion(test_labels, pred_logits.argmax(1), task.num_labels).tolist()
                 rows.append(row)
-                done += 1
                 emit({"kind": "result", "phase": phase, "model": condition, **{k: v for k, v in row.items() if k != "confusion"}})
-                emit({"kind": "progress", "fraction": done / runs_total, "elapsed_s": time.perf_counter() - start,
-                      "eta_s": (time.perf_counter() - start) * (runs_total - done) / done})
+                progress.finished_one()
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("cancelled")
     example = _confusable_example(test_texts, teacher_test, task.label_names, groups, max(spec.temperatures))

@@ -30,7 +30,7 @@ from .evaluation import cka_matrix, evaluate_logits
 from .losses import IGNORE_LABEL
 from .mappings import LayerMap, check_map, make_map
 from .training import (
-    Cancelled, EventFn, Intermediate, TeacherConfig, TrainConfig, atomic_dir_write, cached_teacher_logits, get_teacher, predict_logits,
+    Cancelled, EventFn, Intermediate, RunsProgress, TeacherConfig, TrainConfig, atomic_dir_write, cached_teacher_logits, get_teacher, predict_logits,
     save_model_folder, train,
 )
 
@@ -220,8 +220,7 @@ def run_layer_experiment(
                      "its logits come from the disk cache")
 
     conditions = spec.conditions()
-    total_runs = len(conditions) * len(spec.seeds)
-    done = 0
+    progress = RunsProgress(on_event, len(conditions) * len(spec.seeds))
     rows: list[dict] = []
     cka: dict[str, list[list[float]]] = {}
     for seed in spec.seeds:
@@ -236,7 +235,7 @@ def run_layer_experiment(
                               max_length=spec.max_length, seed=seed, temperature=spec.temperature, alpha=spec.alpha)
             t0 = time.perf_counter()
             _train_condition(spec.experiment, condition, student, cfg, steps, layer_map, teacher.model, pretrained,
-                             enc_lab, lab_y, enc_distil, y_distil, teacher_distil, enc_general, val, on_event, cancel, phase)
+                             enc_lab, lab_y, enc_distil, y_distil, teacher_distil, enc_general, val, progress, cancel, phase)
             seconds = time.perf_counter() - t0
             logits = predict_logits(student, enc_test)
             m = evaluate_logits(logits, test_y, task.num_labels, teacher_logits=teacher_test).as_dict()
@@ -247,10 +246,8 @@ def run_layer_experiment(
                     student.config.id2label = dict(enumerate(task.label_names))
                     student.config.label2id = {n: i for i, n in enumerate(task.label_names)}
                     atomic_dir_write(Path(artefact_dir) / "student", lambda tmp: save_model_folder(student, tok, tmp))
-            done += 1
             emit({"kind": "result", "phase": phase, "model": condition, "seed": seed, **m})
-            elapsed = time.perf_counter() - start
-            emit({"kind": "progress", "fraction": done / total_runs, "elapsed_s": elapsed, "eta_s": elapsed * (total_runs - done) / done})
+            progress.finished_one()
             if cancel is not None and cancel.is_set():
                 raise Cancelled("cancelled")
     return LayerExperimentReport(spec.as_dict() | {"student_layers": layers}, teacher_metrics, rows, cka,

@@ -34,6 +34,31 @@ from .mappings import LayerMap
 EventFn = Callable[[dict], None]
 
 
+class RunsProgress:
+    """on_event for a series of ``total`` trainings of about equal length: relays every event and adds a
+    progress event every few steps, so a progress bar moves within a training, not only between them."""
+
+    def __init__(self, emit: EventFn | None, total: int, every: int = 5):
+        self.emit = emit or (lambda e: None)
+        self.total, self.every, self.done, self.fraction = max(1, total), every, 0, 0.0
+        self.start = time.perf_counter()
+
+    def _progress(self, fraction: float) -> None:
+        self.fraction = max(self.fraction, min(fraction, 1.0))  # never backwards (a two-stage training restarts its steps)
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed * (1 - self.fraction) / self.fraction if self.fraction > 0 else None
+        self.emit({"kind": "progress", "fraction": self.fraction, "elapsed_s": elapsed, "eta_s": eta})
+
+    def __call__(self, event: dict) -> None:
+        self.emit(event)
+        if event.get("kind") == "step" and event["step"] % self.every == 0 and event.get("phase") != "teacher":
+            self._progress((self.done + event["step"] / event["total_steps"]) / self.total)
+
+    def finished_one(self) -> None:
+        self.done += 1
+        self._progress(self.done / self.total)
+
+
 class Cancelled(Exception):
     """Raised inside a loop when its cancel flag is set; the caller keeps what was saved."""
 
