@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import click_and_wait_finished, open_app_page
+from tests.conftest import click_and_wait_finished, open_app_page
 
 from distill_core.errors import DistillError
 from distill_core.mappings import LayerMap, make_map, map_from_columns
@@ -61,7 +61,7 @@ def test_tiny_live_run_shows_results(lab_home, monkeypatch):
 
 
 def test_the_map_travels_in_the_url(lab_home, monkeypatch):
-    from conftest import ROOT as _root
+    from tests.conftest import ROOT as _root
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(_root / "app.py"), default_timeout=120)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import click_and_wait_finished, open_app_page
+from tests.conftest import click_and_wait_finished, open_app_page
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "assets" / "reference" / "soft_targets_intents.json"
