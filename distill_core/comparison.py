@@ -23,7 +23,7 @@ from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
 from .training import (
-    Cancelled, EventFn, atomic_dir_write, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_model_folder, train,
+    Cancelled, EventFn, Progress, atomic_dir_write, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_model_folder, train,
 )
 
 
@@ -206,41 +206,6 @@ class DistillReport:
         return " ".join(parts)
 
 
-class _Progress:
-    """Overall progress and ETA across the run's phases, in units of (examples x layers)."""
-
-    def __init__(self, on_event: EventFn | None):
-        self.emit = on_event or (lambda e: None)
-        self.total = 1.0
-        self.done = 0.0
-        self.start = time.perf_counter()
-
-    def plan(self, total: float) -> None:
-        self.total = max(total, 1.0)
-
-    def add(self, units: float) -> None:
-        self.done += units
-        elapsed = time.perf_counter() - self.start
-        frac = min(self.done / self.total, 1.0)
-        eta = elapsed * (1 - frac) / frac if frac > 0.02 else None
-        self.emit({"kind": "progress", "fraction": frac, "elapsed_s": elapsed, "eta_s": eta})
-
-    def finish(self) -> None:
-        """The plan is an estimate: the end is 100%, whatever it said."""
-        self.done = self.total
-        self.add(0)
-
-    def forward(self, phase_units_per_step: float):
-        """An on_event for a training phase that also advances the overall progress."""
-
-        def handle(event: dict) -> None:
-            self.emit(event)
-            if event["kind"] == "step":
-                self.add(phase_units_per_step * event["batch_size"])
-
-        return handle
-
-
 def run_comparison(
     spec: DistillSpec,
     home: Path | None = None,
@@ -258,7 +223,7 @@ def run_comparison(
         M.check_layers(spec.student_layers, n_layers_known)  # fail before minutes of fine-tuning
     start = time.perf_counter()
     emit = on_event or (lambda e: None)
-    progress = _Progress(on_event)
+    progress = Progress(on_event)
     task = task_data or load_task(spec.task, spec.data_file, spec.text_col, spec.label_col)
     notes = list(task.notes)
     train_df = task.train

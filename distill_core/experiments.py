@@ -31,7 +31,7 @@ from .errors import DistillError
 from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
-from .training import Cancelled, EventFn, RunsProgress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, train
+from .training import Cancelled, EventFn, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, train
 
 
 @dataclass
@@ -200,7 +200,11 @@ def run_soft_target_experiment(
     regimes = {"all labels": task.train}
     if spec.low_data_per_class:
         regimes[f"{spec.low_data_per_class} labels per class"] = few_per_class(task.train, spec.low_data_per_class)
-    progress = RunsProgress(on_event, len(regimes) * len(spec.conditions()) * len(spec.seeds))
+    def steps_for(labelled) -> int:  # the same for every condition of a regime
+        return spec.epochs * math.ceil((len(labelled) + len(transfer)) / spec.batch_size)
+
+    progress = Progress(on_event)  # in examples: every condition of a regime trains steps x batch of them
+    progress.plan(sum(steps_for(lab) for lab in regimes.values()) * spec.batch_size * len(spec.conditions()) * len(spec.seeds))
     rows = []
     for regime, labelled in regimes.items():
         lab_texts = labelled["text"].tolist()
@@ -208,7 +212,7 @@ def run_soft_target_experiment(
         teacher_lab = cached_teacher_logits(teacher, lab_texts, spec.max_length, home)
         enc_lab = encode(tok, lab_texts, spec.max_length)
         enc_all = encode(tok, lab_texts + list(transfer), spec.max_length)
-        steps = spec.epochs * math.ceil(len(enc_all) / spec.batch_size)  # the same for every condition
+        steps = steps_for(labelled)
         for seed in spec.seeds:
             for condition in spec.conditions():
                 phase = f"{regime} · {condition} · seed {seed}"
@@ -217,16 +221,16 @@ def run_soft_target_experiment(
                 cfg = TrainConfig(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
                                   max_length=spec.max_length, seed=seed, alpha=spec.alpha)
                 if condition == "hard":
-                    train(student, enc_lab, lab_y, cfg, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_lab, lab_y, cfg, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
                 elif condition == "pseudo":
                     y = np.concatenate([lab_y, teacher_transfer.argmax(1)])
-                    train(student, enc_all, y, cfg, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_all, y, cfg, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
                 else:
                     cfg.temperature = float(condition.split("=")[1])
                     cfg.unlabelled_weight = spec.unlabelled_weight
                     y = np.concatenate([lab_y, np.full(len(transfer), IGNORE_LABEL)])
                     logits = np.concatenate([teacher_lab, teacher_transfer])
-                    train(student, enc_all, y, cfg, teacher_logits=logits, on_event=progress, cancel=cancel, phase=phase, max_steps=steps)
+                    train(student, enc_all, y, cfg, teacher_logits=logits, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
                 pred_logits = predict_logits(student, enc_test)
                 m = evaluate_logits(pred_logits, test_labels, task.num_labels, teacher_logits=teacher_test).as_dict()
                 row = {"regime": regime, "condition": condition, "seed": seed, "labelled": len(labelled), "transfer": len(transfer) if condition != "hard" else 0,
@@ -235,8 +239,8 @@ def run_soft_target_experiment(
                     row["confusion"] = confusion(test_labels, pred_logits.argmax(1), task.num_labels).tolist()
                 rows.append(row)
                 emit({"kind": "result", "phase": phase, "model": condition, **{k: v for k, v in row.items() if k != "confusion"}})
-                progress.finished_one()
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("cancelled")
+    progress.finish()
     example = _confusable_example(test_texts, teacher_test, task.label_names, groups, max(spec.temperatures))
     return ExperimentReport(spec.as_dict(), task.label_names, teacher_metrics, rows, example, time.perf_counter() - start)

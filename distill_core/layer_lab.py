@@ -30,7 +30,7 @@ from .evaluation import cka_matrix, evaluate_logits
 from .losses import IGNORE_LABEL
 from .mappings import LayerMap, check_map, make_map
 from .training import (
-    Cancelled, EventFn, Intermediate, RunsProgress, TeacherConfig, TrainConfig, atomic_dir_write, cached_teacher_logits, get_teacher, predict_logits,
+    Cancelled, EventFn, Intermediate, Progress, TeacherConfig, TrainConfig, atomic_dir_write, cached_teacher_logits, get_teacher, predict_logits,
     save_model_folder, train,
 )
 
@@ -220,7 +220,8 @@ def run_layer_experiment(
                      "its logits come from the disk cache")
 
     conditions = spec.conditions()
-    progress = RunsProgress(on_event, len(conditions) * len(spec.seeds))
+    progress = Progress(on_event)  # in examples: every condition trains steps x batch of them
+    progress.plan(len(conditions) * len(spec.seeds) * steps * spec.batch_size)
     rows: list[dict] = []
     cka: dict[str, list[list[float]]] = {}
     for seed in spec.seeds:
@@ -235,7 +236,7 @@ def run_layer_experiment(
                               max_length=spec.max_length, seed=seed, temperature=spec.temperature, alpha=spec.alpha)
             t0 = time.perf_counter()
             _train_condition(spec.experiment, condition, student, cfg, steps, layer_map, teacher.model, pretrained,
-                             enc_lab, lab_y, enc_distil, y_distil, teacher_distil, enc_general, val, progress, cancel, phase)
+                             enc_lab, lab_y, enc_distil, y_distil, teacher_distil, enc_general, val, progress.forward(), cancel, phase)
             seconds = time.perf_counter() - t0
             logits = predict_logits(student, enc_test)
             m = evaluate_logits(logits, test_y, task.num_labels, teacher_logits=teacher_test).as_dict()
@@ -247,9 +248,9 @@ def run_layer_experiment(
                     student.config.label2id = {n: i for i, n in enumerate(task.label_names)}
                     atomic_dir_write(Path(artefact_dir) / "student", lambda tmp: save_model_folder(student, tok, tmp))
             emit({"kind": "result", "phase": phase, "model": condition, "seed": seed, **m})
-            progress.finished_one()
             if cancel is not None and cancel.is_set():
                 raise Cancelled("cancelled")
+    progress.finish()
     return LayerExperimentReport(spec.as_dict() | {"student_layers": layers}, teacher_metrics, rows, cka,
                                  layer_map.as_dict(), time.perf_counter() - start, notes)
 

@@ -34,29 +34,40 @@ from .mappings import LayerMap
 EventFn = Callable[[dict], None]
 
 
-class RunsProgress:
-    """on_event for a series of ``total`` trainings of about equal length: relays every event and adds a
-    progress event every few steps, so a progress bar moves within a training, not only between them."""
+class Progress:
+    """Overall progress and ETA across a run's phases, in units of work the caller plans (examples x layers,
+    or examples): ``forward`` turns a training's step events into units, so the bar moves within a training."""
 
-    def __init__(self, emit: EventFn | None, total: int, every: int = 5):
-        self.emit = emit or (lambda e: None)
-        self.total, self.every, self.done, self.fraction = max(1, total), every, 0, 0.0
+    def __init__(self, on_event: EventFn | None):
+        self.emit = on_event or (lambda e: None)
+        self.total = 1.0
+        self.done = 0.0
         self.start = time.perf_counter()
 
-    def _progress(self, fraction: float) -> None:
-        self.fraction = max(self.fraction, min(fraction, 1.0))  # never backwards (a two-stage training restarts its steps)
+    def plan(self, total: float) -> None:
+        self.total = max(total, 1.0)
+
+    def add(self, units: float) -> None:
+        self.done += units
         elapsed = time.perf_counter() - self.start
-        eta = elapsed * (1 - self.fraction) / self.fraction if self.fraction > 0 else None
-        self.emit({"kind": "progress", "fraction": self.fraction, "elapsed_s": elapsed, "eta_s": eta})
+        frac = min(self.done / self.total, 1.0)
+        eta = elapsed * (1 - frac) / frac if frac > 0.02 else None
+        self.emit({"kind": "progress", "fraction": frac, "elapsed_s": elapsed, "eta_s": eta})
 
-    def __call__(self, event: dict) -> None:
-        self.emit(event)
-        if event.get("kind") == "step" and event["step"] % self.every == 0 and event.get("phase") != "teacher":
-            self._progress((self.done + event["step"] / event["total_steps"]) / self.total)
+    def finish(self) -> None:
+        """The plan is an estimate: the end is 100%, whatever it said."""
+        self.done = self.total
+        self.add(0)
 
-    def finished_one(self) -> None:
-        self.done += 1
-        self._progress(self.done / self.total)
+    def forward(self, units_per_example: float = 1.0):
+        """An on_event for a training phase that also advances the overall progress."""
+
+        def handle(event: dict) -> None:
+            self.emit(event)
+            if event["kind"] == "step":
+                self.add(units_per_example * event["batch_size"])
+
+        return handle
 
 
 class Cancelled(Exception):

@@ -134,17 +134,19 @@ def test_an_attention_term_turns_off_attention_dropout_only_while_it_trains(tmp_
     assert student.config._attn_implementation == teacher.config._attn_implementation != "eager"
 
 
-def test_runs_progress_moves_within_a_training_and_never_backwards():
-    from distill_core.training import RunsProgress
+def test_progress_moves_within_a_training_and_never_backwards():
+    from distill_core.training import Progress
 
     events = []
-    progress = RunsProgress(events.append, total=2, every=5)
+    progress = Progress(events.append)
+    progress.plan(2 * 10 * 8)  # two trainings of 10 steps of 8 examples
     for run in range(2):
         for stage_steps in ((10,) if run == 0 else (4, 6)):  # the second run has two stages, each counting from 1
+            handle = progress.forward()
             for step in range(1, stage_steps + 1):
-                progress({"kind": "step", "phase": "p", "step": step, "total_steps": stage_steps})
-        progress.finished_one()
+                handle({"kind": "step", "phase": "p", "step": step, "total_steps": stage_steps, "batch_size": 8})
+    progress.finish()
     fractions = [e["fraction"] for e in events if e["kind"] == "progress"]
-    assert fractions[0] == pytest.approx(0.25)  # step 5 of 10 in the first of two runs
+    assert fractions[4] == pytest.approx(0.25)  # step 5 of 10 in the first of two runs
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert len([e for e in events if e["kind"] == "step"]) == 20  # every event is relayed
