@@ -16,7 +16,7 @@ import os
 import sys
 import time
 
-from .errors import DistillError
+from .errors import DistillError, first_line, one_line
 
 
 def _layers(text: str) -> list[int]:
@@ -152,7 +152,7 @@ def cmd_distill(args) -> int:
         raise
     except Exception as exc:
         if store:
-            store.fail(run_id, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            store.fail(run_id, first_line(exc))
         raise
     if store:
         store.finish(run_id, report.as_dict(), artefacts=str(store.artefact_dir(run_id)))
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line for users; DISTILL_LAB_DEBUG=1 for the traceback
         if os.environ.get("DISTILL_LAB_DEBUG"):
             raise
-        print(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        print(f"error: unexpected {one_line(exc)}", file=sys.stderr)
         return 1
 
 

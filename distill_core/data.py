@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DistillError
+from .errors import DistillError, first_line
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TASKS_DIR = ASSETS / "tasks"
@@ -184,7 +184,7 @@ def read_table(source: bytes | str | Path, filename: str | None = None, max_mb: 
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise DistillError(f"{name} cannot be parsed as {'TSV' if sep == chr(9) else 'CSV'}: {str(exc).splitlines()[0]}") from None
+        raise DistillError(f"{name} cannot be parsed as {'TSV' if sep == chr(9) else 'CSV'}: {first_line(exc)}") from None
     if df.empty:
         raise DistillError(f"{name} has a header but no rows")
     if len(df) > MAX_ROWS:

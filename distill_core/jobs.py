@@ -9,7 +9,6 @@ Threads here never touch Streamlit.
 from __future__ import annotations
 
 import errno
-
 import os
 import queue
 import threading
@@ -18,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import DistillError
+from .errors import DistillError, one_line
 from .runs import RunStore
 
 RunFn = Callable[..., object]  # (spec, home=, on_event=, cancel=, artefact_dir=) -> report with .as_dict()
@@ -237,9 +236,8 @@ class JobRunner:
         except OSError as exc:
             self._end(run_id, job, "failed", disk_error_reason(exc, self.store.home))
         except Exception as exc:  # a failing job never takes the runner down
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             traceback.print_exc()  # for the server log; the page shows the one-line reason
-            self._end(run_id, job, "failed", f"unexpected error ({reason})")
+            self._end(run_id, job, "failed", f"unexpected error ({one_line(exc)})")
         finally:
             with self._lock:
                 self._cancel.pop(run_id, None)
@@ -288,7 +286,7 @@ def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
         events.put(("error", "distill", disk_error_reason(exc, call.get("home"))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
         traceback.print_exc()
-        events.put(("error", "unexpected", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"))
+        events.put(("error", "unexpected", one_line(exc)))
 
 
 def _current(obj):

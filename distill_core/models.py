@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .errors import DistillError
+from .errors import DistillError, first_line
 
 BUNDLED = "bundled"
 TINY = "tiny"
@@ -77,12 +77,7 @@ def load_tokenizer(source: str = BUNDLED):
     try:
         return transformers.AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
     except Exception as exc:
-        raise DistillError(f"cannot load a tokenizer from {describe_source(source)}: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        raise DistillError(f"cannot load a tokenizer from {describe_source(source)}: {first_line(exc)}") from exc
 
 
 def _looks_like_hub_id(source: str) -> bool:
@@ -119,7 +114,7 @@ def load_teacher(source: str = BUNDLED, num_labels: int = 3, *, allow_hub: bool 
         hint = ""
         if _looks_like_hub_id(source) and source != BUNDLED:
             hint = " (a hub id needs a network connection; offline, use the bundled teacher or a local folder)"
-        raise DistillError(f"cannot load teacher {describe_source(source)}: {_first_line(exc)}{hint}") from exc
+        raise DistillError(f"cannot load teacher {describe_source(source)}: {first_line(exc)}{hint}") from exc
     if model.config.model_type != "bert":
         raise DistillError(f"teacher must be a BERT-family model, got model_type '{model.config.model_type}'")
     return model, load_tokenizer(path if source != BUNDLED else BUNDLED)

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import DistillError
+from .errors import DistillError, first_line
 
 ProgressFn = Callable[[float, str], None]  # (fraction done in [0, 1], what is happening)
 
@@ -419,7 +419,7 @@ def measure_models(catalog: list[Arch], cfg: MeasureConfig | None = None, progre
     except DistillError:
         raise
     except (RuntimeError, MemoryError, OSError) as exc:
-        raise DistillError(f"the measurement stopped: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+        raise DistillError(f"the measurement stopped: {first_line(exc)}") from exc
     say(1.0, "done")
     return Measurement(
         rows=[rows[a.key] for a in catalog], config=asdict(cfg), machine=machine_info(), seconds=time.perf_counter() - start,
@@ -477,7 +477,7 @@ def int8_accuracy(
         ).eval()
         tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
     except Exception as exc:
-        raise DistillError(f"cannot load the model in {folder}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}") from exc
+        raise DistillError(f"cannot load the model in {folder}: {first_line(exc)}") from exc
     data = load_task(task, data_file, text_col, label_col)
     if model.config.num_labels != data.num_labels:
         raise DistillError(f"the model predicts {model.config.num_labels} classes but task '{data.name}' has {data.num_labels}")

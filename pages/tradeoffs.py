@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core import tradeoffs as TR
-from distill_core.errors import DistillError
+from distill_core.errors import DistillError, one_line
 from pages._common import (
     COLOR_HARD,
     COLOR_NEUTRAL,
@@ -431,7 +431,7 @@ def section_measure(m: TR.Measurement | None, store) -> TR.Measurement | None:
             st.error(f"The measurement could not finish: {exc}")
         except Exception as exc:  # never a traceback on a demo screen; the message says what broke
             bar.empty()
-            st.error(f"The measurement could not finish: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            st.error(f"The measurement could not finish: unexpected {one_line(exc)}")
         else:
             st.rerun()  # the whole page again: the claim above and the sections below read the new numbers
         finally:
@@ -555,7 +555,7 @@ def section_int8(rows: list[dict], m: TR.Measurement | None, store_rows) -> None
             st.error(str(exc))
             return
         except Exception as exc:  # a damaged folder or an unexpected model: a message, never a traceback
-            st.error(f"This student could not be evaluated: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            st.error(f"This student could not be evaluated: {one_line(exc)}")
             return
         st.dataframe(pd.DataFrame([
             {"weights": "fp32", "test accuracy %": round(100 * res["accuracy_fp32"], 1), "size (MB)": round(res["fp32_mb"], 1)},
