@@ -23,7 +23,7 @@ from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
 from .training import (
-    Cancelled, EventFn, Progress, atomic_dir_write, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_model_folder, train,
+    Cancelled, EventFn, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_student, train,
 )
 
 
@@ -378,9 +378,4 @@ def _save_student(student, tokenizer, report: DistillReport, folder: Path) -> No
     """The distilled student (first seed) as a Hugging Face folder with a short model card."""
     from .formatting import model_card
 
-    folder.mkdir(parents=True, exist_ok=True)
-    student.config.id2label = dict(enumerate(report.label_names))
-    student.config.label2id = {n: i for i, n in enumerate(report.label_names)}
-    card = model_card(report)
-    # written aside and renamed: a full disk leaves no half-written student to download
-    atomic_dir_write(folder / "student", lambda tmp: save_model_folder(student, tokenizer, tmp, card=card))
+    save_student(student, tokenizer, folder / "student", report.label_names, card=model_card(report))

@@ -30,8 +30,8 @@ from .evaluation import cka_matrix, evaluate_logits
 from .losses import IGNORE_LABEL
 from .mappings import LayerMap, check_map, make_map
 from .training import (
-    Cancelled, EventFn, Intermediate, Progress, TeacherConfig, TrainConfig, atomic_dir_write, cached_teacher_logits, get_teacher, predict_logits,
-    save_model_folder, train,
+    Cancelled, EventFn, Intermediate, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits,
+    save_student, train,
 )
 
 # experiment -> (title, [(condition, description)], what the literature reports)
@@ -244,9 +244,7 @@ def run_layer_experiment(
             if seed == spec.seeds[0]:
                 cka[condition] = cka_matrix(student, teacher.model, enc_cka).tolist()
                 if artefact_dir is not None and condition == SHOWCASE[spec.experiment]:
-                    student.config.id2label = dict(enumerate(task.label_names))
-                    student.config.label2id = {n: i for i, n in enumerate(task.label_names)}
-                    atomic_dir_write(Path(artefact_dir) / "student", lambda tmp: save_model_folder(student, tok, tmp))
+                    save_student(student, tok, Path(artefact_dir) / "student", task.label_names)
             emit({"kind": "result", "phase": phase, "model": condition, "seed": seed, **m})
             if cancel is not None and cancel.is_set():
                 raise Cancelled("cancelled")

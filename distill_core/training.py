@@ -371,6 +371,14 @@ def save_model_folder(model, tokenizer, folder: Path, card: str | None = None) -
         os.chmod(f, 0o644)
 
 
+def save_student(model, tokenizer, folder: Path, label_names: list[str], card: str | None = None) -> None:
+    """A trained student as a Hugging Face folder that names its classes; written aside and renamed, so a
+    crash or a full disk leaves no half-written student to download."""
+    model.config.id2label = dict(enumerate(label_names))
+    model.config.label2id = {n: i for i, n in enumerate(label_names)}
+    atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp, card=card))
+
+
 @dataclass
 class TeacherConfig:
     source: str = M.BUNDLED
