@@ -70,17 +70,21 @@ def kd_loss(
         hard = F.cross_entropy(student_logits, labels, ignore_index=IGNORE_LABEL)
     if teacher_logits is None:
         return KDLoss(total=hard, hard=float(hard.detach()), kl=0.0, soft=0.0)
-    kl = soft_kl(student_logits, teacher_logits.to(student_logits.dtype), temperature)
-    soft = temperature**2 * kl
+    teacher_logits = teacher_logits.to(student_logits.dtype)
     if unlabelled_weight is not None and labels is not None:
-        total = _per_row_kd(student_logits, teacher_logits.to(student_logits.dtype), labels, temperature, alpha, unlabelled_weight)
+        total, kl = _per_row_kd(student_logits, teacher_logits, labels, temperature, alpha, unlabelled_weight)
+        soft = temperature**2 * kl
     else:
+        kl = soft_kl(student_logits, teacher_logits, temperature)
+        soft = temperature**2 * kl
         total = alpha * hard + (1.0 - alpha) * soft
     return KDLoss(total=total, hard=float(hard.detach()), kl=float(kl.detach()), soft=float(soft.detach()))
 
 
-def _per_row_kd(student_logits, teacher_logits, labels, temperature: float, alpha: float, unlabelled_weight: float) -> torch.Tensor:
-    """Mean over rows of: alpha * CE_i + (1 - alpha) * T^2 * KL_i for a labelled row, w * T^2 * KL_i for an unlabelled one.
+def _per_row_kd(student_logits, teacher_logits, labels, temperature: float, alpha: float,
+                unlabelled_weight: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """(total, KL) where total is the mean over rows of: alpha * CE_i + (1 - alpha) * T^2 * KL_i for a labelled row,
+    w * T^2 * KL_i for an unlabelled one, and KL the batch mean of KL_i (as soft_kl gives it, for logging).
 
     Every row has weight 1 in the mean, as every row of a pseudo-labelled set has: the teacher stands
     in for the missing label instead of getting only the (1 - alpha) share of it. The flip side: a
@@ -90,11 +94,12 @@ def _per_row_kd(student_logits, teacher_logits, labels, temperature: float, alph
     """
     log_ps = F.log_softmax(student_logits / temperature, dim=-1)
     log_pt = F.log_softmax(teacher_logits / temperature, dim=-1)
-    kl_rows = F.kl_div(log_ps, log_pt, reduction="none", log_target=True).sum(-1) * temperature**2
+    kl_rows = F.kl_div(log_ps, log_pt, reduction="none", log_target=True).sum(-1)  # their mean is soft_kl's batchmean
+    soft_rows = kl_rows * temperature**2
     labelled = labels != IGNORE_LABEL
     ce_rows = F.cross_entropy(student_logits, labels.clamp(min=0), reduction="none") * labelled
-    rows = torch.where(labelled, alpha * ce_rows + (1.0 - alpha) * kl_rows, unlabelled_weight * kl_rows)
-    return rows.mean()
+    rows = torch.where(labelled, alpha * ce_rows + (1.0 - alpha) * soft_rows, unlabelled_weight * soft_rows)
+    return rows.mean(), kl_rows.mean()
 
 
 def kl_reductions(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float) -> dict[str, float]:

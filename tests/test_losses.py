@@ -164,3 +164,13 @@ def test_per_row_kd_weighs_an_unlabelled_row_like_a_labelled_one():
     # the default (batch means) gives the unlabelled row only the (1 - alpha) share
     default = kd_loss(s, t, y, temperature=T, alpha=alpha)
     assert float(default.total) == pytest.approx(alpha * ce0 + (1 - alpha) * T**2 * (kl([2.0, 0.0], [1.0, 0.0]) + kl([0.0, 1.0], [0.0, 2.0])) / 2, rel=1e-5)
+
+
+def test_per_row_kd_logs_the_same_kl_as_the_batch_mean_loss():
+    torch.manual_seed(0)
+    s, t = torch.randn(6, 4), torch.randn(6, 4)
+    y = torch.tensor([0, IGNORE_LABEL, 2, IGNORE_LABEL, 1, 3])
+    per_row = kd_loss(s, t, y, temperature=2.0, alpha=0.3, unlabelled_weight=1.0)
+    default = kd_loss(s, t, y, temperature=2.0, alpha=0.3)
+    assert per_row.kl == pytest.approx(default.kl, rel=1e-5) and per_row.soft == pytest.approx(default.soft, rel=1e-5)
+    assert per_row.hard == pytest.approx(default.hard, rel=1e-6)
