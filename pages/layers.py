@@ -47,8 +47,8 @@ def kept_layers(strategy: str, k: int) -> list[int]:
         return list(range(k))
     if strategy == "last":
         return list(range(N_TEACHER - k, N_TEACHER))
-    if strategy == "tinybert":
-        return [round((m + 1) * N_TEACHER / k) - 1 for m in range(k)]
+    if strategy == "tinybert":  # the layers TinyBERT's uniform map matches, as the engine computes them
+        return [t - 1 for s, t in make_map("tinybert", k, N_TEACHER).hidden if s > 0]
     return [round(j * N_TEACHER / k) for j in range(k)] if k > 3 else list(range(0, N_TEACHER, 2))[:k]
 
 
