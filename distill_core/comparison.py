@@ -16,14 +16,16 @@ from pathlib import Path
 import numpy as np
 
 from . import models as M
-from .benchmark import compare_latency
+from .latency import compare_latency
 from .data import TaskData, encode, load_task
 from .errors import DistillError
 from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
+from .errors import Cancelled
+from .teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
 from .training import (
-    Cancelled, EventFn, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, save_student, train,
+    EventFn, Progress, TrainConfig, predict_logits, train,
 )
 
 

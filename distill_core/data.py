@@ -333,12 +333,5 @@ def batch_indices(n: int, batch_size: int, shuffle: bool, seed: int = 0) -> list
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
-def uploads_dir() -> Path:
-    """Where the app keeps uploaded tables, so a run (and its reproduce command) can read them again."""
-    from .runs import home_dir
-
-    return home_dir() / "uploads"
-
-
 def upload_task_name(path: str | Path) -> str:
     return f"upload:{Path(path).stem}"

@@ -1,8 +1,13 @@
-"""One exception type for problems a user can fix; the app and the CLI show its message as is."""
+"""The engine's two exceptions: DistillError (a problem a user can fix; the app and the CLI show its
+message as is) and Cancelled (a run stopped on request)."""
 
 
 class DistillError(Exception):
     """A clear, user-facing problem: bad input, a model that cannot be loaded, a full queue."""
+
+
+class Cancelled(Exception):
+    """Raised inside a loop when its cancel flag is set; the caller keeps what was saved."""
 
 
 def first_line(exc: BaseException) -> str:

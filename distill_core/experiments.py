@@ -31,7 +31,9 @@ from .errors import DistillError
 from .evaluation import confusion, evaluate_logits
 from .losses import IGNORE_LABEL
 from .temperature import softmax_t
-from .training import Cancelled, EventFn, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits, train
+from .errors import Cancelled
+from .teacher import TeacherConfig, cached_teacher_logits, get_teacher
+from .training import EventFn, Progress, TrainConfig, predict_logits, train
 
 
 @dataclass

@@ -190,7 +190,7 @@ class JobRunner:
             self._run(run_id, job, spec, run_fn, run_kwargs, cancel)
 
     def _run(self, run_id: int, job: JobState, spec, run_fn: RunFn, run_kwargs: dict, cancel: threading.Event) -> None:
-        from .training import Cancelled
+        from .errors import Cancelled
 
         last_save = [0.0]
         try:
@@ -268,7 +268,7 @@ def disk_error_reason(exc: OSError, home) -> str:
 
 def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
     """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", kind, text)."""
-    from .training import Cancelled
+    from .errors import Cancelled
 
     threads = os.environ.get("DISTILL_LAB_TRAIN_THREADS", "").strip()
     if threads.isdigit() and int(threads) > 0:  # e.g. 1 on a 2-core workshop server: a core stays free for the pages
@@ -317,7 +317,7 @@ def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.E
     """Run ``run_fn`` in a spawned process, relaying its events here; raise what it raised, by kind."""
     import multiprocessing as mp
 
-    from .training import Cancelled
+    from .errors import Cancelled
 
     ctx = mp.get_context("spawn")
     events = ctx.Queue()

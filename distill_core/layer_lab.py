@@ -29,9 +29,10 @@ from .errors import DistillError
 from .evaluation import cka_matrix, evaluate_logits
 from .losses import IGNORE_LABEL
 from .mappings import LayerMap, check_map, make_map
+from .errors import Cancelled
+from .teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
 from .training import (
-    Cancelled, EventFn, Intermediate, Progress, TeacherConfig, TrainConfig, cached_teacher_logits, get_teacher, predict_logits,
-    save_student, train,
+    EventFn, Intermediate, Progress, TrainConfig, predict_logits, train,
 )
 
 # experiment -> (title, [(condition, description)], what the literature reports)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DistillError
+from .paths import home_dir
 
 ACTIVE = ("queued", "running")
 FINAL = ("finished", "failed", "cancelled", "interrupted")
@@ -39,10 +40,6 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_task ON runs(task, created);
 """
-
-
-def home_dir() -> Path:
-    return Path(os.environ.get("DISTILL_LAB_HOME") or Path.home() / ".distill_lab").expanduser()
 
 
 @dataclass

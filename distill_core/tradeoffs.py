@@ -358,7 +358,7 @@ def measure_models(catalog: list[Arch], cfg: MeasureConfig | None = None, progre
     and each model keeps its best block median (see ``MeasureConfig.blocks``).
     """
     from . import models as M
-    from .benchmark import compare_latency
+    from .latency import compare_latency
 
     cfg = cfg or MeasureConfig()
     if not catalog:

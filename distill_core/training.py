@@ -1,4 +1,4 @@
-"""Training loops: fine-tune the teacher, cache its logits, distil a student, train the baseline.
+"""The training loop: one loop for the teacher's fine-tune, the hard-label student and the distilled one.
 
 Like minGPT's trainer, the loop knows nothing about the UI: it reports through ``on_event``
 (a callable taking a plain dict) and stops at the next step when ``cancel`` is set.
@@ -8,26 +8,18 @@ Events: {"kind": "step", ...loss parts, lr, examples_per_s}, {"kind": "eval", va
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import json
 import math
-import os
-import shutil
-import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import torch
 from torch import nn
 
-from . import models as M
-from .data import Encoded, TaskData, batch_indices, encode, pad_batch
-from .errors import DistillError
+from .data import Encoded, batch_indices, pad_batch
+from .errors import Cancelled, DistillError
 from .losses import attention_loss, cosine_hidden_loss, hidden_mse, kd_loss, pkd_loss
 from .mappings import LayerMap
 
@@ -70,8 +62,6 @@ class Progress:
         return handle
 
 
-class Cancelled(Exception):
-    """Raised inside a loop when its cancel flag is set; the caller keeps what was saved."""
 
 
 @dataclass
@@ -325,156 +315,3 @@ def train(
 
 def _hidden_size(model) -> int:
     return int(getattr(model.config, "hidden_size", None) or model.config.dim)
-
-
-# ---------------------------------------------------------------- caches
-
-
-def default_home() -> Path:
-    return Path(os.environ.get("DISTILL_LAB_HOME") or Path.home() / ".distill_lab").expanduser()
-
-
-def _key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def atomic_dir_write(final: Path, write: Callable[[Path], None]) -> None:
-    """Write into a temporary sibling folder, then rename: a crash never leaves a half-written cache."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
-    try:
-        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700, and the rename keeps that: other users could not read the cache
-        write(tmp)
-        if final.exists():
-            shutil.rmtree(tmp)
-            return
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def save_model_folder(model, tokenizer, folder: Path, card: str | None = None) -> None:
-    """A Hugging Face model folder (safetensors, config, tokenizer, optional README card)."""
-    try:
-        model.save_pretrained(folder, safe_serialization=True)
-        tokenizer.save_pretrained(folder)
-    except OSError:
-        raise
-    except Exception as exc:  # safetensors reports a full disk as its own error type
-        if "No space left" in str(exc) or "os error 28" in str(exc):
-            raise OSError(errno.ENOSPC, "No space left on device", str(folder)) from exc
-        raise
-    if card:
-        (folder / "README.md").write_text(card, encoding="utf-8")
-    for f in folder.iterdir():  # transformers writes weights 0600; the app's other users may read them
-        os.chmod(f, 0o644)
-
-
-def save_student(model, tokenizer, folder: Path, label_names: list[str], card: str | None = None) -> None:
-    """A trained student as a Hugging Face folder that names its classes; written aside and renamed, so a
-    crash or a full disk leaves no half-written student to download."""
-    model.config.id2label = dict(enumerate(label_names))
-    model.config.label2id = {n: i for i, n in enumerate(label_names)}
-    atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp, card=card))
-
-
-@dataclass
-class TeacherConfig:
-    source: str = M.BUNDLED
-    epochs: int = 5  # 600 sentiment reviews: validation accuracy 60% after 1 epoch, 92% after 5 (lr 1e-4)
-    learning_rate: float = 1e-4
-    batch_size: int = 16
-    max_length: int = 64
-    seed: int = 0
-
-    @classmethod
-    def for_task(cls, task_name: str | None, source: str = M.BUNDLED, epochs: int | None = None,
-                 learning_rate: float | None = None, max_length: int = 64) -> "TeacherConfig":
-        """The task's teacher recipe (see data.SampleTask), with any value given here taking precedence."""
-        from .data import SAMPLE_TASKS
-
-        recipe = SAMPLE_TASKS.get(task_name or "")
-        return cls(source=source,
-                   epochs=epochs if epochs is not None else (recipe.teacher_epochs if recipe else cls.epochs),
-                   learning_rate=learning_rate if learning_rate is not None else (recipe.teacher_lr if recipe else cls.learning_rate),
-                   max_length=max_length)
-
-
-@dataclass
-class Teacher:
-    model: object
-    tokenizer: object
-    key: str  # identifies (source, data, config): caches hang off it
-    cached: bool
-    seconds: float
-
-
-def teacher_folder(task: TaskData, cfg: TeacherConfig, home: Path | None = None) -> Path:
-    """Where the teacher fine-tuned on this task with this config is cached (keyed by source, data, config)."""
-    return (home or default_home()) / "teachers" / _key("teacher", cfg.source, task.fingerprint(), asdict(cfg))
-
-
-def get_teacher(
-    task: TaskData,
-    cfg: TeacherConfig,
-    home: Path | None = None,
-    on_event: EventFn | None = None,
-    cancel: threading.Event | None = None,
-    allow_hub: bool = True,
-    allow_local: bool = True,
-) -> Teacher:
-    """The teacher fine-tuned on the task's training split, from the cache when this was done before."""
-    home = home or default_home()
-    folder = teacher_folder(task, cfg, home)
-    key = folder.name
-    emit = on_event or (lambda e: None)
-    start = time.perf_counter()
-    if (folder / "config.json").exists():
-        emit({"kind": "phase", "phase": "teacher", "message": "reusing the fine-tuned teacher from the cache"})
-        model, tokenizer = _load_local(folder)
-        return Teacher(model, tokenizer, key, True, time.perf_counter() - start)
-    emit({"kind": "phase", "phase": "teacher", "message": f"fine-tuning the teacher ({M.describe_source(cfg.source)})"})
-    model, tokenizer = M.load_teacher(cfg.source, task.num_labels, allow_hub=allow_hub, allow_local=allow_local)
-    model.config.id2label = dict(enumerate(task.label_names))
-    model.config.label2id = {n: i for i, n in enumerate(task.label_names)}
-    encoded = encode(tokenizer, task.train["text"].tolist(), cfg.max_length)
-    val = (encode(tokenizer, task.validation["text"].tolist(), cfg.max_length), task.validation["label"].to_numpy())
-    tcfg = TrainConfig(epochs=cfg.epochs, learning_rate=cfg.learning_rate, batch_size=cfg.batch_size, max_length=cfg.max_length, seed=cfg.seed)
-    train(model, encoded, task.train["label"].to_numpy(), tcfg, validation=val, on_event=on_event, cancel=cancel, phase="teacher")
-    try:
-        atomic_dir_write(folder, lambda tmp: save_model_folder(model, tokenizer, tmp))
-    except OSError as exc:
-        emit({"kind": "phase", "phase": "teacher", "message": f"could not cache the teacher ({exc.strerror}); it is used unsaved"})
-    model.eval()
-    return Teacher(model, tokenizer, key, False, time.perf_counter() - start)
-
-
-def _load_local(folder: Path):
-    transformers = M._quiet_transformers()
-    model = transformers.AutoModelForSequenceClassification.from_pretrained(str(folder), trust_remote_code=False, use_safetensors=True)
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
-    return model.eval(), tokenizer
-
-
-def cached_teacher_logits(teacher: Teacher, texts: list[str], max_length: int, home: Path | None = None) -> np.ndarray:
-    """The teacher's logits for these texts, computed once and kept on disk as .npy (never pickled)."""
-    home = home or default_home()
-    key = _key("logits", teacher.key, max_length, hashlib.sha256("\x1d".join(texts).encode()).hexdigest())
-    path = home / "logits" / f"{key}.npy"
-    if path.exists():
-        try:
-            arr = np.load(path, allow_pickle=False)
-            if arr.shape[0] == len(texts):
-                return arr
-        except (OSError, ValueError):
-            pass  # a damaged cache file is recomputed
-    logits = predict_logits(teacher.model, encode(teacher.tokenizer, texts, max_length))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(tmp, logits, allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the cache is an optimisation; an unwritable home only costs time
-    return logits

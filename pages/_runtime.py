@@ -34,7 +34,7 @@ def _runner(home: str):
 
 def runner():
     """The shared JobRunner, or None after showing why it cannot start (e.g. an unwritable home)."""
-    from distill_core.runs import home_dir
+    from distill_core.paths import home_dir
 
     try:
         return _runner(str(home_dir()))

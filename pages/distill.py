@@ -20,8 +20,9 @@ import streamlit as st
 from distill_core import data as D
 from distill_core.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
+from distill_core.paths import uploads_dir
 from distill_core.formatting import reproduce_command
-from distill_core.training import TeacherConfig
+from distill_core.teacher import TeacherConfig
 from pages._common import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, style
 from pages._runtime import locked, runner, test_presets_enabled
 
@@ -262,7 +263,7 @@ def pick_task() -> tuple[str | None, str | None, str, str, str | None]:
         st.warning(w)
     if not check.ok:
         return None, None, text_col, label_col, "This file cannot be used yet: " + " ".join(f"{p}." for p in check.problems)
-    folder = D.uploads_dir()
+    folder = uploads_dir()
     path = folder / f"{hashlib.sha256(raw).hexdigest()[:16]}{'.tsv' if upload.name.lower().endswith('.tsv') else '.csv'}"
     try:
         if not path.exists():
@@ -518,7 +519,7 @@ if spec is not None and job is not None:
             n_transfer = min(len(task_data.transfer), spec.transfer_size or 10**9) if spec.use_transfer else 0
         else:
             n_train, n_transfer = 700, 0
-        from distill_core.teacher_service import teacher_is_cached
+        from distill_core.teacher import teacher_is_cached
 
         cached = spec.teacher == "bundled" and spec.task is not None and teacher_is_cached(spec.task)
         estimate = estimate_seconds(spec, n_train, n_transfer, cached or spec.teacher == "tiny", measured_speed(job.store.list(kind="distill", limit=20)))

@@ -114,7 +114,7 @@ def logits_from_table(preset_name: str) -> tuple[list[str], np.ndarray]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def teacher_logits(task: str, text: str) -> tuple[np.ndarray, list[str]]:
-    from distill_core.teacher_service import predict_logits  # loads (or first fine-tunes) the teacher
+    from distill_core.teacher import predict_logits_for as predict_logits  # loads (or first fine-tunes) the teacher
 
     logits, labels = predict_logits(task, [text])
     return np.asarray(logits, dtype=float)[0], list(labels)
@@ -157,7 +157,7 @@ def teacher_ready(teacher_service, task: str, text: str) -> bool:
         )
         if not st.button("Fine-tune the teacher", key="temp_teacher_go", icon=":material/school:"):
             return False
-        start_background(job_key, teacher_service.predict_logits, task, [text])
+        start_background(job_key, teacher_service.predict_logits_for, task, [text])
     warmup_progress(job_key)
     return False
 
@@ -177,7 +177,7 @@ def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
         with st.spinner("Loading the engine's teacher service..."):
             # torch and transformers load here, not on page load; import_module honours sys.modules
             task_data = importlib.import_module("distill_core.data")
-            teacher_service = importlib.import_module("distill_core.teacher_service")
+            teacher_service = importlib.import_module("distill_core.teacher")
     except Exception:  # the engine's teacher service is missing or broken: say so, keep the page
         st.info("The real-teacher mode needs the engine's teacher service")
         return None

@@ -120,7 +120,7 @@ def _run_store(home: str):
 
 def run_store():
     """The run store, read only here. Not through the job runner: that would import torch before anything is measured."""
-    from distill_core.runs import home_dir
+    from distill_core.paths import home_dir
 
     try:
         return _run_store(str(home_dir()))

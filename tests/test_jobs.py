@@ -6,7 +6,7 @@ import pytest
 from distill_core.errors import DistillError
 from distill_core.jobs import JobRunner
 from distill_core.runs import RunStore
-from distill_core.training import Cancelled
+from distill_core.errors import Cancelled
 
 
 class FakeReport(dict):

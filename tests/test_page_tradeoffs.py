@@ -141,7 +141,7 @@ def test_measuring_tiny_models_fills_the_tables(lab_home, monkeypatch):
 def test_a_finished_run_joins_the_frontier_and_its_student_is_evaluated_in_int8(lab_home):
     from distill_core import models as M
     from distill_core.runs import RunStore
-    from distill_core.training import save_model_folder
+    from distill_core.teacher import save_model_folder
 
     store = RunStore(lab_home)
     report = json.loads((ROOT / "assets" / "reference" / "sentiment-1layer.json").read_text())

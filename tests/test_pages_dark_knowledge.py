@@ -201,13 +201,13 @@ def fake_engine(monkeypatch, task_info="Review sentiment (3 classes)", cached=No
         calls.append((task_name, list(texts)))
         return np.array([[2.5, 0.5, -1.0]]), ["positive", "neutral", "negative"]
 
-    service = types.ModuleType("distill_core.teacher_service")
-    service.predict_logits = predict_logits
+    service = types.ModuleType("distill_core.teacher")
+    service.predict_logits_for = predict_logits
     if cached is not None:
         service.teacher_is_cached = lambda task_name: cached
     data = types.ModuleType("distill_core.data")
     data.SAMPLE_TASKS = {"sentiment": task_info}
-    monkeypatch.setitem(sys.modules, "distill_core.teacher_service", service)
+    monkeypatch.setitem(sys.modules, "distill_core.teacher", service)
     monkeypatch.setitem(sys.modules, "distill_core.data", data)
     st.cache_data.clear()
     common._BACKGROUND_JOBS.clear()  # no fine-tune left over from another test
@@ -215,7 +215,7 @@ def fake_engine(monkeypatch, task_info="Review sentiment (3 classes)", cached=No
 
 
 def test_real_teacher_without_the_service_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "distill_core.teacher_service", None)  # import fails, no model loads
+    monkeypatch.setitem(sys.modules, "distill_core.teacher", None)  # import fails, no model loads
     at = open_page("pages/temperature.py")
     at.toggle(key="temp_real").set_value(True).run()
     assert not at.exception

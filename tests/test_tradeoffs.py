@@ -114,7 +114,7 @@ def test_measure_models_rejects_bad_input():
 
 @pytest.fixture
 def tiny_student_folder(tmp_path):
-    from distill_core.training import save_model_folder
+    from distill_core.teacher import save_model_folder
 
     model, tokenizer = M.load_teacher(M.TINY, num_labels=3)
     folder = tmp_path / "student"

@@ -8,7 +8,8 @@ from distill_core import models as M
 from distill_core.data import encode
 from distill_core.errors import DistillError
 from distill_core.losses import IGNORE_LABEL
-from distill_core.training import Cancelled, TrainConfig, predict_logits, train
+from distill_core.errors import Cancelled
+from distill_core.training import TrainConfig, predict_logits, train
 from tests.conftest import toy_rows
 
 
@@ -93,7 +94,7 @@ def test_empty_training_set_is_refused(tok):
 def test_teacher_and_its_logits_are_cached(lab_home, monkeypatch):
     import pandas as pd
 
-    from distill_core import training as T
+    from distill_core import teacher as T
     from distill_core.data import task_from_table
 
     rows = toy_rows(60)

@@ -62,7 +62,3 @@ def compare_latency(
         if progress:
             progress((i + 1) / iterations)
     return {name: _summarise(t, batch_size, seq_len) for name, t in times.items()}
-
-
-def measure_latency(model: torch.nn.Module, batch_size: int = 1, seq_len: int = 64, iterations: int = 30) -> Latency:
-    return compare_latency({"model": model}, batch_size, seq_len, iterations)["model"]
