@@ -55,7 +55,7 @@ def main() -> None:
         print(f"skipped: SST-2 not found at {SST2} (it ships in the project's shared/ folder, not in a clone)")
         return
 
-    from distill_core.comparison import DistillSpec, run_comparison
+    from distill_core.experiments.comparison import DistillSpec, run_comparison
     from distill_core.data import TaskData
     from distill_core.formatting import report_table
 

@@ -105,7 +105,7 @@ def _progress_printer():
 
 
 def cmd_distill(args) -> int:
-    from .comparison import DistillSpec, run_comparison
+    from .experiments.comparison import DistillSpec, run_comparison
     from .formatting import report_table
     from .runs import RunStore
 
@@ -175,7 +175,7 @@ def cmd_distill(args) -> int:
 
 
 def cmd_soft_targets(args) -> int:
-    from .experiments import SoftTargetSpec, run_soft_target_experiment
+    from .experiments.soft_targets import SoftTargetSpec, run_soft_target_experiment
 
     try:
         temps = [float(x) for x in args.temperatures.split(",") if x.strip()]
@@ -205,7 +205,7 @@ def cmd_soft_targets(args) -> int:
 
 
 def cmd_layers(args) -> int:
-    from .layer_lab import LayerExperimentSpec, run_layer_experiment
+    from .experiments.layers import LayerExperimentSpec, run_layer_experiment
 
     spec = LayerExperimentSpec(experiment=args.experiment, task=args.task, seeds=list(range(args.seeds)), student_layers=args.student_layers,
                                epochs=args.epochs, learning_rate=args.lr, transfer_size=args.transfer_size)

@@ -71,7 +71,7 @@ class JobRunner:
         hand-offs in a thread of the web server starved both the training and the pages; "thread"
         keeps everything in this process (tests, and run functions that cannot be pickled)."""
         if run_fn is None:
-            from .comparison import run_comparison
+            from .experiments.comparison import run_comparison
 
             run_fn = run_comparison
         self.store = store

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core import data as D
-from distill_core.comparison import DistillReport, DistillSpec
+from distill_core.experiments.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
 from distill_core.paths import uploads_dir
 from distill_core.formatting import reproduce_command

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core.errors import DistillError
-from distill_core.layer_lab import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
+from distill_core.experiments.layers import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
 from distill_core.mappings import LayerMap, make_map, map_from_columns
 from pages._common import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, load_reference, reset_page, style
 from pages._runtime import follow_job, runner, test_presets_enabled
@@ -188,7 +188,7 @@ def show_cka(report: LayerExperimentReport, where: str) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def viewer(kept: tuple[int, ...], student_folder: str | None):
-    from distill_core.layer_lab import attention_viewer
+    from distill_core.experiments.layers import attention_viewer
 
     return attention_viewer(kept, student_folder)
 
@@ -354,7 +354,7 @@ if st.button("Run the experiment", type="primary", icon=":material/play_arrow:",
         spec = LayerExperimentSpec(experiment=experiment, seeds=[0], teacher="tiny", teacher_epochs=1, epochs=1, max_train=48,
                                    transfer_size=16, max_length=16, general_size=64, cka_rows=24)
     try:
-        from distill_core.layer_lab import run_layer_experiment
+        from distill_core.experiments.layers import run_layer_experiment
 
         st.session_state["ly_run_id"] = job.submit(spec, kind="layers", task=spec.task, run_fn=run_layer_experiment)
     except DistillError as exc:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core.errors import DistillError
-from distill_core.experiments import ExperimentReport, SoftTargetSpec
+from distill_core.experiments.soft_targets import ExperimentReport, SoftTargetSpec
 from pages._common import COLOR_HARD, COLOR_SOFT, COLOR_TEACHER_T1, OKABE_ITO, chart, load_reference, style
 from pages._runtime import follow_job, runner, test_presets_enabled
 
@@ -150,7 +150,7 @@ st.caption("Runs in the shared queue, after any distillation runs ahead of it. T
            "on 2 CPU cores; the quick one runs 6 of them (about 2.5 minutes). The first run also fine-tunes the teacher (1 to 2 minutes).")
 if st.button("Run the experiment", type="primary", icon=":material/play_arrow:", disabled=job is None, key="st_run"):
     try:
-        from distill_core.experiments import run_soft_target_experiment
+        from distill_core.experiments.soft_targets import run_soft_target_experiment
 
         st.session_state["st_run_id"] = job.submit(LIVE_PRESETS[choice][1], kind="experiment", task="intents", run_fn=run_soft_target_experiment)
     except DistillError as exc:

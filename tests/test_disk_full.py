@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from distill_core.comparison import DistillSpec, run_comparison
+from distill_core.experiments.comparison import DistillSpec, run_comparison
 from distill_core.jobs import JobRunner
 from distill_core.runs import RunStore
 

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from distill_core.errors import DistillError
-from distill_core.experiments import SoftTargetSpec, few_per_class, group_errors, load_groups, run_soft_target_experiment
+from distill_core.experiments.soft_targets import SoftTargetSpec, few_per_class, group_errors, load_groups, run_soft_target_experiment
 
 
 def test_group_errors_split_mistakes_into_neighbours_and_strangers():
@@ -45,7 +45,7 @@ def test_experiment_runs_every_condition_with_the_same_steps(lab_home):
 
 
 def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch):
-    from distill_core import experiments
+    from distill_core.experiments import soft_targets as experiments
 
     real = experiments.load_sample_task
 

@@ -1,6 +1,6 @@
 """One real run: the bundled MiniLM teacher, fine-tuned on a few dozen sentiment reviews."""
 
-from distill_core.comparison import DistillSpec, run_comparison
+from distill_core.experiments.comparison import DistillSpec, run_comparison
 
 
 def test_real_teacher_distils_into_a_three_layer_student(lab_home):

@@ -192,18 +192,16 @@ def test_disk_error_reasons_name_the_problem_and_the_path(tmp_path):
 def test_a_process_job_still_runs_after_its_modules_were_re_imported(lab_home):
     """Streamlit re-imports edited app modules while the server runs; the runner then holds stale objects."""
     import importlib
-    import sys
 
-    from distill_core import layer_lab
+    from distill_core import jobs
+    from distill_core.experiments import layers as layer_lab
 
     runner = JobRunner(RunStore(lab_home), run_fn=fake_run, persist_every_s=0.0, isolation="process")
     try:
         old_spec = layer_lab.LayerExperimentSpec(experiment="magic")  # fails validation in the child: a clean DistillError
         stale_fn = layer_lab.run_layer_experiment
-        for name in ("distill_core.jobs", "distill_core.layer_lab"):
-            sys.modules.pop(name)
-        importlib.import_module("distill_core.layer_lab")
-        importlib.import_module("distill_core.jobs")
+        importlib.reload(layer_lab)  # new class and function objects, as Streamlit's re-import makes
+        importlib.reload(jobs)
         state = runner.wait(runner.submit(old_spec, run_fn=stale_fn), 120)
         assert state.status == "failed" and "unknown experiment 'magic'" in state.error, state.error
     finally:

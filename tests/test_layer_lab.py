@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from distill_core.errors import DistillError
-from distill_core.layer_lab import EXPERIMENTS, LayerExperimentReport, LayerExperimentSpec, pkd_map, run_layer_experiment
+from distill_core.experiments.layers import EXPERIMENTS, LayerExperimentReport, LayerExperimentSpec, pkd_map, run_layer_experiment
 from distill_core.mappings import LayerMap, make_map
 
 

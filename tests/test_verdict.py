@@ -1,6 +1,6 @@
 """The comparison's plain-language verdict and its outcome, against the seed spread."""
 
-from distill_core.comparison import DistillReport, ModelResult
+from distill_core.experiments.comparison import DistillReport, ModelResult
 
 
 def _report(baseline: list[float], distilled: list[float]) -> DistillReport:

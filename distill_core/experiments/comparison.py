@@ -15,16 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import models as M
-from .latency import compare_latency
-from .data import TaskData, encode, load_task
-from .errors import DistillError
-from .evaluation import confusion, evaluate_logits
-from .losses import IGNORE_LABEL
-from .temperature import softmax_t
-from .errors import Cancelled
-from .teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
-from .training import (
+from .. import models as M
+from ..latency import compare_latency
+from ..data import TaskData, encode, load_task
+from ..errors import DistillError
+from ..evaluation import confusion, evaluate_logits
+from ..losses import IGNORE_LABEL
+from ..temperature import softmax_t
+from ..errors import Cancelled
+from ..teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
+from ..training import (
     EventFn, Progress, TrainConfig, predict_logits, train,
 )
 
@@ -283,8 +283,8 @@ def run_comparison(
     }
     intermediate = None
     if spec.objectives():
-        from .mappings import make_map
-        from .training import Intermediate
+        from ..mappings import make_map
+        from ..training import Intermediate
 
         layer_map = make_map(spec.layer_map, len(layers), n_teacher_layers, kept_layers=layers)
         intermediate = Intermediate(teacher=teacher.model, layer_map=layer_map, **spec.objectives())
@@ -378,6 +378,6 @@ def run_comparison(
 
 def _save_student(student, tokenizer, report: DistillReport, folder: Path) -> None:
     """The distilled student (first seed) as a Hugging Face folder with a short model card."""
-    from .formatting import model_card
+    from ..formatting import model_card
 
     save_student(student, tokenizer, folder / "student", report.label_names, card=model_card(report))

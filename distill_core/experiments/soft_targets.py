@@ -25,15 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import models as M
-from .data import TASKS_DIR, encode, load_sample_task
-from .errors import DistillError
-from .evaluation import confusion, evaluate_logits
-from .losses import IGNORE_LABEL
-from .temperature import softmax_t
-from .errors import Cancelled
-from .teacher import TeacherConfig, cached_teacher_logits, get_teacher
-from .training import EventFn, Progress, TrainConfig, predict_logits, train
+from .. import models as M
+from ..data import TASKS_DIR, encode, load_sample_task
+from ..errors import DistillError
+from ..evaluation import confusion, evaluate_logits
+from ..losses import IGNORE_LABEL
+from ..temperature import softmax_t
+from ..errors import Cancelled
+from ..teacher import TeacherConfig, cached_teacher_logits, get_teacher
+from ..training import EventFn, Progress, TrainConfig, predict_logits, train
 
 
 @dataclass

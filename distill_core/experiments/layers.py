@@ -23,15 +23,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import models as M
-from .data import encode, load_general_text, load_sample_task
-from .errors import DistillError
-from .evaluation import cka_matrix, evaluate_logits
-from .losses import IGNORE_LABEL
-from .mappings import LayerMap, check_map, make_map
-from .errors import Cancelled
-from .teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
-from .training import (
+from .. import models as M
+from ..data import encode, load_general_text, load_sample_task
+from ..errors import DistillError
+from ..evaluation import cka_matrix, evaluate_logits
+from ..losses import IGNORE_LABEL
+from ..mappings import LayerMap, check_map, make_map
+from ..errors import Cancelled
+from ..teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
+from ..training import (
     EventFn, Intermediate, Progress, TrainConfig, predict_logits, train,
 )
 
