@@ -42,7 +42,11 @@ def main() -> None:
 
     tmp = tempfile.mkdtemp(prefix="distill-bench-")
     home = Path(args.home or Path(tmp) / "home")
-    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1", "DISTILL_LAB_TEST_PRESETS": "1"}
+    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    if args.preset == "tiny":
+        from tests.conftest import extra_presets_file  # the tests' tiny model folder and the presets that use it
+
+        env["DISTILL_LAB_EXTRA_PRESETS"] = extra_presets_file()
     _, temp_path, temp_last, temp_charts = TARGETS["temperature"]
     with open(Path(tmp) / "server.log", "wb") as log:
         process, url = serve(ROOT / "app.py", env, log)

@@ -48,7 +48,11 @@ def main() -> None:
     home = Path(args.home or tmp / "home")
     shots = Path(args.shots or tmp / "shots")
     shots.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1", "DISTILL_LAB_TEST_PRESETS": "1"}
+    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    if "tiny" in args.presets:
+        from tests.conftest import extra_presets_file  # the tests' tiny model folder and the presets that use it
+
+        env["DISTILL_LAB_EXTRA_PRESETS"] = extra_presets_file()
     rows = []
     with open(tmp / "server.log", "wb") as log:
         process, url = serve(ROOT / "app.py", env, log)

@@ -31,6 +31,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from distill_core import models as M  # noqa: E402
 from distill_core.data import encode, load_sample_task  # noqa: E402
+from distill_core.losses import make_loss  # noqa: E402
 from distill_core.training import TrainConfig, predict_logits, train  # noqa: E402
 
 T, ALPHA, BATCH, MAX_LEN, LAYERS = 4.0, 0.5, 32, 64, [0, 2, 4]
@@ -50,7 +51,7 @@ def ours(teacher, tok, texts, labels, epochs) -> float:
     enc = encode(tok, texts, MAX_LEN)
     logits = predict_logits(teacher, enc)  # what cached_teacher_logits computes once per (teacher, data)
     student = M.build_student(teacher, LAYERS, seed=0)
-    train(student, enc, labels, TrainConfig(epochs=epochs, batch_size=BATCH, max_length=MAX_LEN, temperature=T, alpha=ALPHA), teacher_logits=logits)
+    train(student, enc, labels, TrainConfig(epochs=epochs, batch_size=BATCH, max_length=MAX_LEN), loss_fn=make_loss(logits, temperature=T, alpha=ALPHA))
     return len(texts) * epochs / (time.perf_counter() - start)
 
 
@@ -61,7 +62,7 @@ def ours_cached(teacher, tok, texts, labels, epochs) -> float:
     start = time.perf_counter()
     enc = encode(tok, texts, MAX_LEN)
     student = M.build_student(teacher, LAYERS, seed=0)
-    train(student, enc, labels, TrainConfig(epochs=epochs, batch_size=BATCH, max_length=MAX_LEN, temperature=T, alpha=ALPHA), teacher_logits=logits)
+    train(student, enc, labels, TrainConfig(epochs=epochs, batch_size=BATCH, max_length=MAX_LEN), loss_fn=make_loss(logits, temperature=T, alpha=ALPHA))
     return len(texts) * epochs / (time.perf_counter() - start)
 
 

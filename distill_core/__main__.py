@@ -4,6 +4,7 @@
     python -m distill_core distill --data reviews.csv --text-col review --label-col stars
     python -m distill_core tasks
 
+Every option's default is the spec dataclass's (experiments/specs.py): the CLI restates no number.
 Bad input exits non-zero with one line on stderr, never a traceback
 (set DISTILL_LAB_DEBUG=1 to see one).
 """
@@ -11,12 +12,15 @@ Bad input exits non-zero with one line on stderr, never a traceback
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import time
 
 from .errors import DistillError, first_line, one_line
+from .experiments.base import ALPHA_MAX, ALPHA_MIN, T_MAX, T_MIN
+from .experiments.specs import ARCHITECTURES, EXPERIMENTS, INITS, LAYER_MAPS, DistillSpec, LayerExperimentSpec, SoftTargetSpec
 
 
 def _layers(text: str) -> list[int]:
@@ -32,57 +36,96 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def _option(parser, spec_cls, name: str, *flags: str, help: str | None = None, **kw) -> None:
+    """``--name`` (or ``flags``) into the spec field ``name``, with that field's default."""
+    default = spec_cls.default(name)
+    if "action" not in kw and "type" not in kw and type(default) in (int, float, str):
+        kw["type"] = type(default)
+    if "action" not in kw:
+        help = f"{help + ' ' if help else ''}(default: {default})"
+    parser.add_argument(*(flags or (f"--{name.replace('_', '-')}",)), dest=name, default=default, help=help, **kw)
+
+
+def _seeds_option(parser, spec_cls) -> None:
+    n = len(spec_cls.default("seeds"))
+    parser.add_argument("--seeds", type=int, default=n, help=f"number of seeds, 0..N-1 (default: {n})")
+
+
+def _spec(spec_cls, args, **given):
+    """The spec the parsed options describe: each option's field, the seeds as 0..N-1, then ``given``."""
+    names = {f.name for f in dataclasses.fields(spec_cls)}
+    values = {k: v for k, v in vars(args).items() if k in names} | {"seeds": list(range(args.seeds))}
+    return spec_cls(**(values | given))
+
+
+def _distill_parser(sub) -> None:
+    d = sub.add_parser("distill", help="teacher vs hard-label student vs distilled student, over seeds")
+    src = d.add_mutually_exclusive_group()
+    src.add_argument("--task", help=f"a sample task (see `tasks`); default {DistillSpec.default('task')}")
+    src.add_argument("--data", dest="data_file", help="a CSV or TSV file of your own")
+    _option(d, DistillSpec, "text_col", help="text column of --data")
+    _option(d, DistillSpec, "label_col", help="label column of --data")
+    _option(d, DistillSpec, "teacher", help="'bundled' (offline MiniLM), a model folder, or a hub id")
+    _option(d, DistillSpec, "teacher_epochs", type=int, help="teacher fine-tuning epochs (None: the task's recipe, 5 for your data)")
+    _option(d, DistillSpec, "teacher_lr", type=float, help="teacher learning rate (None: the task's recipe, 1e-4 for your data)")
+    _option(d, DistillSpec, "student_layers", type=_layers, help="teacher layers the student keeps, e.g. 0,2,4 (None: one in two)")
+    _option(d, DistillSpec, "init", choices=INITS, help="student layers copied from the teacher before fine-tuning, after it, or random")
+    _option(d, DistillSpec, "architecture", choices=ARCHITECTURES)
+    _option(d, DistillSpec, "temperature", help=f"softmax temperature T, in [{T_MIN:g}, {T_MAX:g}]")
+    _option(d, DistillSpec, "alpha", help=f"weight of the hard labels, in [{ALPHA_MIN:g}, {ALPHA_MAX:g}]")
+    _option(d, DistillSpec, "epochs")
+    _option(d, DistillSpec, "learning_rate", "--lr")
+    _seeds_option(d, DistillSpec)
+    _option(d, DistillSpec, "max_train", type=int, help="cap on labelled training rows")
+    _option(d, DistillSpec, "use_transfer", "--no-transfer", action="store_false", help="distil on the labelled rows only")
+    _option(d, DistillSpec, "transfer_size", type=int, help="cap on unlabelled transfer rows")
+    _option(d, DistillSpec, "latency", "--no-latency", action="store_false", help="skip the latency measurement")
+    _option(d, DistillSpec, "hidden_mse", help="weight of the hidden-state MSE (FitNets / TinyBERT)")
+    _option(d, DistillSpec, "attention", help="weight of the attention-map MSE (TinyBERT)")
+    _option(d, DistillSpec, "pkd", help="weight of the Patient-KD [CLS] loss")
+    _option(d, DistillSpec, "cosine", help="weight of DistilBERT's cosine hidden loss")
+    _option(d, DistillSpec, "layer_map", choices=LAYER_MAPS, help="which teacher layer each student layer is matched to")
+    d.add_argument("--json", help="also write the full report to this JSON file")
+    d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
+
+
+def _soft_targets_parser(sub) -> None:
+    e = sub.add_parser("soft-targets", help="hard labels vs teacher pseudo-labels vs soft targets, same steps, over seeds")
+    _option(e, SoftTargetSpec, "task")
+    _seeds_option(e, SoftTargetSpec)
+    temps = ",".join(f"{t:g}" for t in SoftTargetSpec.default("temperatures"))
+    e.add_argument("--temperatures", default=temps, help=f"comma-separated, e.g. 1,2,4 (default: {temps})")
+    _option(e, SoftTargetSpec, "alpha", help="weight of the hard labels on labelled rows")
+    _option(e, SoftTargetSpec, "epochs")
+    _option(e, SoftTargetSpec, "learning_rate", "--lr")
+    _option(e, SoftTargetSpec, "transfer_size", type=int, help="rows of the transfer pool used (0: all)")
+    _option(e, SoftTargetSpec, "low_data_per_class", "--low-data", type=int, help="labelled rows per class in the low-data regime (0: skip)")
+    e.add_argument("--json", help="also write the full report to this JSON file")
+
+
+def _layers_parser(sub) -> None:
+    g = sub.add_parser("layers", help="inside the model: initialisation, objectives, task-agnostic vs task-specific")
+    g.add_argument("--experiment", choices=list(EXPERIMENTS), required=True)
+    _option(g, LayerExperimentSpec, "task")
+    _seeds_option(g, LayerExperimentSpec)
+    _option(g, LayerExperimentSpec, "student_layers", type=_layers, help="teacher layers the student keeps, e.g. 0,2,4 (None: one in two)")
+    _option(g, LayerExperimentSpec, "epochs", help="passes over labelled + transfer rows (fixes every condition's steps)")
+    _option(g, LayerExperimentSpec, "learning_rate", "--lr")
+    _option(g, LayerExperimentSpec, "transfer_size")
+    g.add_argument("--json", help="also write the full report to this JSON file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m distill_core", description="Distillation Lab, headless.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    d = sub.add_parser("distill", help="teacher vs hard-label student vs distilled student, over seeds")
-    src = d.add_mutually_exclusive_group()
-    src.add_argument("--task", help="a sample task (see `tasks`); default sentiment")
-    src.add_argument("--data", help="a CSV or TSV file of your own")
-    d.add_argument("--text-col", default="text", help="text column of --data (default: text)")
-    d.add_argument("--label-col", default="label", help="label column of --data (default: label)")
-    d.add_argument("--teacher", default="bundled", help="'bundled' (offline MiniLM), a model folder, or a hub id")
-    d.add_argument("--teacher-epochs", type=int, default=None, help="teacher fine-tuning epochs (default: the task's recipe, 5 for your data)")
-    d.add_argument("--teacher-lr", type=float, default=None, help="teacher learning rate (default: the task's recipe, 1e-4 for your data)")
-    d.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
-    d.add_argument("--init", choices=["pretrained", "finetuned", "random"], default="pretrained",
-                   help="student layers copied from the teacher before fine-tuning (default), after it, or random")
-    d.add_argument("--architecture", choices=["bert", "distilbert"], default="bert")
-    d.add_argument("--temperature", type=float, default=4.0)
-    d.add_argument("--alpha", type=float, default=0.5, help="weight of the hard labels")
-    d.add_argument("--epochs", type=int, default=3)
-    d.add_argument("--lr", type=float, default=1e-4)
-    d.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
-    d.add_argument("--max-train", type=int, default=None, help="cap on labelled training rows")
-    d.add_argument("--no-transfer", action="store_true", help="distil on the labelled rows only")
-    d.add_argument("--transfer-size", type=int, default=None, help="cap on unlabelled transfer rows")
-    d.add_argument("--no-latency", action="store_true")
-    d.add_argument("--hidden-mse", type=float, default=0.0, help="weight of the hidden-state MSE (FitNets / TinyBERT)")
-    d.add_argument("--attention", type=float, default=0.0, help="weight of the attention-map MSE (TinyBERT)")
-    d.add_argument("--pkd", type=float, default=0.0, help="weight of the Patient-KD [CLS] loss")
-    d.add_argument("--cosine", type=float, default=0.0, help="weight of DistilBERT's cosine hidden loss")
-    d.add_argument("--layer-map", default="distilbert", choices=["distilbert", "tinybert", "pkd-skip", "pkd-last"])
-    d.add_argument("--json", help="also write the full report to this JSON file")
-    d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
-    e = sub.add_parser("soft-targets", help="hard labels vs teacher pseudo-labels vs soft targets, same steps, over seeds")
-    e.add_argument("--task", default="intents")
-    e.add_argument("--seeds", type=int, default=3)
-    e.add_argument("--temperatures", default="1,2,4", help="comma-separated, e.g. 1,2,4")
-    e.add_argument("--alpha", type=float, default=0.5)
-    e.add_argument("--epochs", type=int, default=2)
-    e.add_argument("--lr", type=float, default=5e-4)
-    e.add_argument("--transfer-size", type=int, default=1200)
-    e.add_argument("--low-data", type=int, default=10, help="labelled rows per class in the low-data regime (0: skip)")
-    e.add_argument("--json", help="also write the full report to this JSON file")
-    g = sub.add_parser("layers", help="inside the model: initialisation, objectives, task-agnostic vs task-specific")
-    g.add_argument("--experiment", choices=["init", "objective", "agnostic"], required=True)
-    g.add_argument("--task", default="sentiment")
-    g.add_argument("--seeds", type=int, default=3)
-    g.add_argument("--student-layers", type=_layers, default=None, help="teacher layers the student keeps, e.g. 0,2,4")
-    g.add_argument("--epochs", type=int, default=2, help="passes over labelled + transfer rows (fixes every condition's steps)")
-    g.add_argument("--lr", type=float, default=2e-4)
-    g.add_argument("--transfer-size", type=int, default=1000)
-    g.add_argument("--json", help="also write the full report to this JSON file")
+    _distill_parser(sub)
+    _soft_targets_parser(sub)
+    _layers_parser(sub)
+    # --- omitted-class (issue 13, digits): the parser and command live next to their experiment
+    from .experiments.digits_cli import add_omitted_class_parser
+
+    add_omitted_class_parser(sub)
+    # --- end omitted-class
     sub.add_parser("tasks", help="list the sample tasks")
     return p
 
@@ -104,37 +147,18 @@ def _progress_printer():
     return on_event
 
 
+def _write_json(path: str | None, report) -> None:
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(report.as_dict(), f, indent=1, default=float)
+
+
 def cmd_distill(args) -> int:
-    from .experiments.comparison import DistillSpec, run_comparison
+    from .experiments.comparison import run_comparison
     from .formatting import report_table
     from .runs import RunStore
 
-    spec = DistillSpec(
-        task=None if args.data else (args.task or "sentiment"),
-        data_file=args.data,
-        text_col=args.text_col,
-        label_col=args.label_col,
-        teacher=args.teacher,
-        teacher_epochs=args.teacher_epochs,
-        teacher_lr=args.teacher_lr,
-        student_layers=args.student_layers,
-        init=args.init,
-        architecture=args.architecture,
-        temperature=args.temperature,
-        alpha=args.alpha,
-        epochs=args.epochs,
-        learning_rate=args.lr,
-        seeds=list(range(args.seeds)),
-        max_train=args.max_train,
-        use_transfer=not args.no_transfer,
-        transfer_size=args.transfer_size,
-        latency=not args.no_latency,
-        hidden_mse=args.hidden_mse,
-        attention=args.attention,
-        pkd=args.pkd,
-        cosine=args.cosine,
-        layer_map=args.layer_map,
-    )
+    spec = _spec(DistillSpec, args, task=None if args.data_file else (args.task or DistillSpec.default("task")))
     spec.validate()
     store = None if args.no_store else RunStore()
     run_id = store.create("distill", spec.task or os.path.basename(spec.data_file), spec.as_dict(), status="running", owner=f"cli:{os.getpid()}") if store else None
@@ -168,61 +192,50 @@ def cmd_distill(args) -> int:
         print(f"note: {note}")
     print(f"wall time {time.perf_counter() - started:.0f} s" + (" (teacher from cache)" if report.teacher_cached else "")
           + (f"; recorded as run {run_id}" if run_id else ""))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report.as_dict(), f, indent=1, default=float)
+    _write_json(args.json, report)
     return 0
 
 
 def cmd_soft_targets(args) -> int:
-    from .experiments.soft_targets import SoftTargetSpec, run_soft_target_experiment
+    from .experiments.soft_targets import run_soft_target_experiment
+    from .formatting import summary_table
 
     try:
         temps = [float(x) for x in args.temperatures.split(",") if x.strip()]
     except ValueError:
         raise DistillError(f"--temperatures takes numbers such as 1,2,4, got '{args.temperatures}'") from None
-    spec = SoftTargetSpec(task=args.task, seeds=list(range(args.seeds)), temperatures=temps, alpha=args.alpha, epochs=args.epochs,
-                          learning_rate=args.lr, transfer_size=args.transfer_size or None, low_data_per_class=args.low_data or None)
+    spec = _spec(SoftTargetSpec, args, temperatures=temps, transfer_size=args.transfer_size or None,
+                 low_data_per_class=args.low_data_per_class or None)
     started = time.perf_counter()
     report = run_soft_target_experiment(spec, on_event=_progress_printer())
-    s = report.summary()
     print()
     print(f"teacher: accuracy {100 * report.teacher['accuracy']:.1f}%, macro-F1 {100 * report.teacher['macro_f1']:.1f}%")
-    cols = ["regime", "condition", "accuracy", "macro-F1", "agree w/ teacher", "err within group", "err across groups"]
-    print("  ".join(cols))
-    for _, r in s.iterrows():
-        cell = lambda m: f"{100 * r[m + '_mean']:.1f} ± {100 * (0 if r[m + '_std'] != r[m + '_std'] else r[m + '_std']):.1f}"
-        print(f"{r['regime']:<24}{r['condition']:<12}{cell('accuracy'):>14}{cell('macro_f1'):>14}{cell('agreement'):>14}"
-              f"{cell('within_group_error'):>14}{cell('cross_group_error'):>14}")
+    print(summary_table(report.summary(), [("regime", "regime", 24), ("condition", "condition", 14)],
+                        [("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("agreement", "agree w/ teacher"),
+                         ("within_group_error", "err within group"), ("cross_group_error", "err across groups")]))
     print()
     for line in report.reading():
         print(line)
     print(f"wall time {time.perf_counter() - started:.0f} s, {len(spec.seeds)} seed(s)")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report.as_dict(), f, indent=1, default=float)
+    _write_json(args.json, report)
     return 0
 
 
 def cmd_layers(args) -> int:
-    from .experiments.layers import LayerExperimentSpec, run_layer_experiment
+    from .experiments.layers import run_layer_experiment
+    from .formatting import summary_table
 
-    spec = LayerExperimentSpec(experiment=args.experiment, task=args.task, seeds=list(range(args.seeds)), student_layers=args.student_layers,
-                               epochs=args.epochs, learning_rate=args.lr, transfer_size=args.transfer_size)
+    spec = _spec(LayerExperimentSpec, args)
     started = time.perf_counter()
     report = run_layer_experiment(spec, on_event=_progress_printer())
     print()
     print(f"teacher: accuracy {100 * report.teacher['accuracy']:.1f}%")
-    print(f"{'condition':<28}{'accuracy':>14}{'macro-F1':>14}{'agree w/ teacher':>18}{'steps':>7}")
-    for _, r in report.summary().iterrows():
-        cell = lambda m: f"{100 * r[m + '_mean']:.1f} ± {100 * (0 if r[m + '_std'] != r[m + '_std'] else r[m + '_std']):.1f}"
-        print(f"{r['condition']:<28}{cell('accuracy'):>14}{cell('macro_f1'):>14}{cell('agreement'):>18}{r['steps']:>7}")
+    print(summary_table(report.summary(), [("condition", "condition", 28)],
+                        [("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("agreement", "agree w/ teacher")], extra=[("steps", "steps")]))
     print()
     print(report.verdict())
     print(f"wall time {time.perf_counter() - started:.0f} s, {len(spec.seeds)} seed(s)")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report.as_dict(), f, indent=1, default=float)
+    _write_json(args.json, report)
     return 0
 
 
@@ -234,10 +247,17 @@ def cmd_tasks(args) -> int:
     return 0
 
 
+def cmd_omitted_class(args) -> int:  # omitted-class (issue 13): see experiments/digits_cli.py
+    from .experiments.digits_cli import cmd_omitted_class as run
+
+    return run(args, on_event=_progress_printer())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks}[args.command](args)
+        return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks,
+                "omitted-class": cmd_omitted_class}[args.command](args)
     except DistillError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

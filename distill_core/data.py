@@ -177,10 +177,7 @@ def read_table(source: bytes | str | Path, filename: str | None = None, max_mb: 
         raise DistillError(
             f"{name} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV and upload it again"
         ) from None
-    sep = "\t" if name.lower().endswith(".tsv") else None
-    if sep is None:
-        first = text.splitlines()[0]
-        sep = "\t" if first.count("\t") > first.count(",") else ","
+    sep = "\t" if name.lower().endswith(".tsv") else _sniff_delimiter(text)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
@@ -191,6 +188,15 @@ def read_table(source: bytes | str | Path, filename: str | None = None, max_mb: 
         raise DistillError(f"{name} has {len(df):,} rows; the limit is {MAX_ROWS:,}")
     df.columns = [str(c).strip() for c in df.columns]
     return df
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma or tab, as the first lines use them consistently; comma when they say nothing (one column)."""
+    sample = "\n".join(text[:65536].splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def validate_table(df: pd.DataFrame, text_col: str, label_col: str, min_per_class: int = MIN_ROWS_PER_CLASS) -> TableCheck:

@@ -48,11 +48,12 @@ def expected_calibration_error(labels, probs, n_bins: int = 10) -> float:
 
 
 def confusion(labels, preds, num_labels: int) -> np.ndarray:
-    """(true, predicted) counts."""
-    m = np.zeros((num_labels, num_labels), dtype=int)
-    for y, p in zip(labels, preds):
-        m[int(y), int(p)] += 1
-    return m
+    """(num_labels, num_labels) counts, rows the true class, columns the predicted one."""
+    from sklearn.metrics import confusion_matrix
+
+    if len(labels) == 0:  # scikit-learn refuses an empty set
+        return np.zeros((num_labels, num_labels), dtype=int)
+    return confusion_matrix(labels, preds, labels=list(range(num_labels)))
 
 
 def evaluate_logits(logits, labels, num_labels: int, teacher_logits=None) -> Metrics:

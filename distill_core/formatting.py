@@ -1,10 +1,14 @@
-"""Text renderings of a report: the CLI table, the reproduce command, the model card."""
+"""Text renderings of a report: the CLI tables, the reproduce command, the model card."""
 
 from __future__ import annotations
 
 import json
 import math
 import shlex
+
+from .experiments.base import display_name
+from .experiments.specs import BUNDLED, DistillSpec
+from .losses import OBJECTIVES
 
 
 def _pct(mean: float, std: float | None = None) -> str:
@@ -20,7 +24,7 @@ def report_table(report) -> str:
     for r in rows:
         lines.append(
             [
-                {"teacher": "teacher", "baseline": "student, hard labels", "distilled": "student, distilled"}[r["model"]],
+                display_name(r["model"]),
                 _pct(r["accuracy"], r["accuracy_std"]),
                 _pct(r["macro_f1"], r["macro_f1_std"]),
                 _pct(r["agreement"]),
@@ -37,6 +41,25 @@ def report_table(report) -> str:
     return "\n".join(out)
 
 
+def _mean_std(row, metric: str) -> str:
+    std = row[metric + "_std"]
+    return f"{100 * row[metric + '_mean']:.1f} ± {100 * (0 if std != std else std):.1f}"  # std is NaN with one seed
+
+
+def summary_table(summary, labels: list[tuple[str, str, int]], metrics: list[tuple[str, str]],
+                  extra: list[tuple[str, str]] = (), width: int = 14) -> str:
+    """An experiment's summary (mean and std over seeds) as text: ``labels`` (column, header, width) on the
+    left, then each of ``metrics`` (column, header) as "mean ± std" in points and ``extra`` columns as they are."""
+    metric_cols = {c for c, _ in metrics}
+    cols = [(c, h, max(width, len(h) + 2)) for c, h in list(metrics) + list(extra)]
+    lines = ["".join(f"{h:<{w}}" for _, h, w in labels) + "".join(f"{h:>{w}}" for _, h, w in cols)]
+    for _, r in summary.iterrows():
+        cells = [f"{display_name(str(r[c])):<{w}}" for c, _, w in labels]
+        cells += [f"{_mean_std(r, c) if c in metric_cols else r[c]:>{w}}" for c, _, w in cols]
+        lines.append("".join(cells))
+    return "\n".join(lines)
+
+
 def reproduce_command(spec: dict) -> str:
     """The CLI call that reruns a spec."""
     args = ["python", "-m", "distill_core", "distill"]
@@ -44,7 +67,7 @@ def reproduce_command(spec: dict) -> str:
         args += ["--data", spec["data_file"], "--text-col", spec["text_col"], "--label-col", spec["label_col"]]
     else:
         args += ["--task", spec["task"]]
-    if spec.get("teacher") != "bundled":
+    if spec.get("teacher") != BUNDLED:
         args += ["--teacher", spec["teacher"]]
     if spec.get("student_layers") is not None:
         args += ["--student-layers", ",".join(str(x) for x in spec["student_layers"])]
@@ -58,10 +81,11 @@ def reproduce_command(spec: dict) -> str:
         args += ["--teacher-epochs", str(spec["teacher_epochs"])]
     if spec.get("teacher_lr") is not None:
         args += ["--teacher-lr", f"{spec['teacher_lr']:g}"]
-    for name in ("hidden_mse", "attention", "pkd", "cosine"):
+    for name in OBJECTIVES:
         if spec.get(name):
             args += [f"--{name.replace('_', '-')}", f"{spec[name]:g}"]
-    if any(spec.get(n) for n in ("hidden_mse", "attention", "pkd", "cosine")) and spec.get("layer_map", "distilbert") != "distilbert":
+    default_map = DistillSpec.default("layer_map")
+    if any(spec.get(n) for n in OBJECTIVES) and spec.get("layer_map", default_map) != default_map:
         args += ["--layer-map", spec["layer_map"]]
     if spec.get("max_train"):
         args += ["--max-train", str(spec["max_train"])]

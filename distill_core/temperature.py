@@ -120,3 +120,34 @@ def describe(logits, temperature: float) -> dict:
 def entropy_curve(logits, temperatures) -> np.ndarray:
     """Entropy in bits of softmax(logits / T) for each T, as a 1-D array."""
     return np.array([float(entropy(softmax_t(logits, t), base=2)) for t in temperatures])
+
+
+def kd_loss_parts(student_logits, teacher_logits, label: int, temperature: float, alpha: float) -> dict:
+    """The KD loss of one example and its parts, as the loss playground shows them (NumPy, no torch).
+
+        L = alpha * CE(student, label) + (1 - alpha) * T^2 * KL(softmax(t/T) || softmax(s/T))
+
+    The same numbers as ``losses.kd_loss`` on a batch of one (which trains with torch), plus what
+    ``nn.KLDivLoss`` gives with each reduction: "mean" also divides by the classes, so it is the
+    formula's KL / K; "batchmean" is the KL itself.
+    """
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+    log_ps = log_softmax_t(student_logits, temperature)  # (classes,)
+    log_pt = log_softmax_t(teacher_logits, temperature)  # (classes,)
+    hard = float(-log_softmax_t(student_logits, 1.0)[label])
+    kl_sum = float(np.sum(np.exp(log_pt) * (log_pt - log_ps)))  # batch of one: sum == batchmean
+    classes = int(log_ps.shape[-1])
+    soft = temperature**2 * kl_sum
+    return {
+        "total": alpha * hard + (1.0 - alpha) * soft,
+        "hard": hard,  # CE at T = 1
+        "kl": kl_sum,  # KL at T, batchmean
+        "soft": soft,  # T^2 * KL, as it enters the total
+        "reductions": {"mean": kl_sum / classes, "batchmean": kl_sum, "sum": kl_sum, "classes": classes, "batch": 1},
+    }
+
+
+def soft_gradient_norms(student_logits, teacher_logits, temperatures, scale_by_t2: bool = True) -> np.ndarray:
+    """||d soft term / d student logits|| at each T (see ``kd_soft_gradient``), as a 1-D array."""
+    return np.array([float(np.linalg.norm(kd_soft_gradient(student_logits, teacher_logits, t, scale_by_t2))) for t in temperatures])

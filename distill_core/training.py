@@ -1,5 +1,6 @@
 """The training loop: one loop for the teacher's fine-tune, the hard-label student and the distilled one.
 
+The loss comes in as a function (``losses.make_loss``): the loop only batches, steps and reports.
 Like minGPT's trainer, the loop knows nothing about the UI: it reports through ``on_event``
 (a callable taking a plain dict) and stops at the next step when ``cancel`` is set.
 Events: {"kind": "step", ...loss parts, lr, examples_per_s}, {"kind": "eval", val_accuracy},
@@ -20,8 +21,7 @@ from torch import nn
 
 from .data import Encoded, batch_indices, pad_batch
 from .errors import Cancelled, DistillError
-from .losses import attention_loss, cosine_hidden_loss, hidden_mse, kd_loss, pkd_loss
-from .mappings import LayerMap
+from .losses import DistillLoss, make_loss
 
 EventFn = Callable[[dict], None]
 
@@ -73,82 +73,6 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     seed: int = 0
-    temperature: float = 4.0  # for distillation only
-    alpha: float = 0.5  # weight of the hard-label CE; 1 - alpha weights T^2 * KL
-    unlabelled_weight: float | None = None  # None: batch-mean terms; a number: per-row mix (losses._per_row_kd)
-
-
-@dataclass
-class Intermediate:
-    """Intermediate-layer objectives, each weighted and logged as its own loss part.
-
-    The teacher runs once per batch in no-grad mode to give its hidden states and attention
-    maps (on 2 cores, caching them for thousands of rows would take gigabytes); the logits still
-    come from the on-disk cache.
-    """
-
-    teacher: object  # the fine-tuned teacher (eval mode)
-    layer_map: LayerMap
-    hidden_mse: float = 0.0  # FitNets / TinyBERT hidden-state MSE over layer_map.hidden
-    attention: float = 0.0  # TinyBERT attention MSE over layer_map.attention
-    pkd: float = 0.0  # Patient KD: normalised [CLS] over layer_map.hidden (embeddings skipped)
-    cosine: float = 0.0  # DistilBERT cosine between the last mapped hidden states
-
-    @property
-    def active(self) -> bool:
-        return any(w > 0 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine))
-
-
-def _attention_mode(student, teacher) -> list[Callable[[], None]]:
-    """Eager attention for both (the fused kernels return no attention maps) and no attention dropout in
-    the student: its returned maps are taken after dropout, so the MSE would chase 0.9 x teacher + noise.
-    Returns the undo steps, so later trainings and timings see the models as they were."""
-    undo: list[Callable[[], None]] = []
-    for model in (student, teacher):
-        before = getattr(model.config, "_attn_implementation", None) or "sdpa"
-        model.set_attn_implementation("eager")
-        undo.append(lambda m=model, b=before: m.set_attn_implementation(b))
-    for module in student.modules():
-        drop = getattr(module, "dropout", None)
-        if "Attention" in type(module).__name__ and isinstance(drop, nn.Dropout) and drop.p > 0:
-            undo.append(lambda d=drop, p=drop.p: setattr(d, "p", p))
-            drop.p = 0.0
-    return undo
-
-
-def _intermediate_loss(model, teacher, batch: dict, cfg: "Intermediate", projection) -> tuple[torch.Tensor, dict]:
-    """(weighted sum, parts) of the intermediate objectives for one batch; also returns the student's logits."""
-    want_attn = cfg.attention > 0
-    kwargs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"], "output_hidden_states": True}
-    if want_attn:
-        kwargs["output_attentions"] = True
-    out = model(**kwargs)
-    with torch.no_grad():
-        t_out = teacher(**kwargs)
-    mask = batch["attention_mask"]
-    total = out.logits.new_zeros(())
-    parts: dict[str, float] = {}
-    pairs = cfg.layer_map.hidden
-    if cfg.hidden_mse > 0 and pairs:
-        term = sum(hidden_mse(out.hidden_states[s], t_out.hidden_states[t], mask, projection) for s, t in pairs) / len(pairs)
-        total = total + cfg.hidden_mse * term
-        parts["hidden_mse"] = float(term.detach())
-    if want_attn and cfg.layer_map.attention:
-        amap = cfg.layer_map.attention
-        term = sum(attention_loss(out.attentions[s], t_out.attentions[t], mask) for s, t in amap) / len(amap)
-        total = total + cfg.attention * term
-        parts["attention"] = float(term.detach())
-    if cfg.pkd > 0:
-        inner = [(s, t) for s, t in pairs if s > 0] or [(len(out.hidden_states) - 1, len(t_out.hidden_states) - 1)]
-        term = pkd_loss([out.hidden_states[s][:, 0] for s, _ in inner], [t_out.hidden_states[t][:, 0] for _, t in inner])
-        total = total + cfg.pkd * term
-        parts["pkd"] = float(term.detach())
-    if cfg.cosine > 0:
-        s_idx, t_idx = max(pairs) if pairs else (len(out.hidden_states) - 1, len(t_out.hidden_states) - 1)
-        term = cosine_hidden_loss(out.hidden_states[s_idx], t_out.hidden_states[t_idx], mask, projection)
-        total = total + cfg.cosine * term
-        parts["cosine"] = float(term.detach())
-    return total, parts, out.logits
 
 
 @dataclass
@@ -176,7 +100,7 @@ def _optimizer(model, cfg: TrainConfig, total_steps: int, extra: nn.Module | Non
     for name, p in named:
         (no_decay if p.ndim < 2 or "LayerNorm" in name or "layer_norm" in name else decay).append(p)
     groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    try:  # the fused CPU kernel is ~13x faster per optimiser step (NOTES-environment)
+    try:  # the fused CPU kernel: ~13x faster per optimiser step than the default one, measured on 2 cores
         opt = torch.optim.AdamW(groups, lr=cfg.learning_rate, fused=True)
     except (RuntimeError, TypeError):
         opt = torch.optim.AdamW(groups, lr=cfg.learning_rate)
@@ -211,18 +135,17 @@ def train(
     labels: np.ndarray,
     cfg: TrainConfig,
     *,
-    teacher_logits: np.ndarray | None = None,
+    loss_fn: DistillLoss | None = None,
     validation: tuple[Encoded, np.ndarray] | None = None,
     on_event: EventFn | None = None,
     cancel: threading.Event | None = None,
     phase: str = "train",
     max_steps: int | None = None,
-    intermediate: Intermediate | None = None,
 ) -> TrainResult:
     """Train ``model`` in place on (encoded, labels); labels of IGNORE_LABEL are transfer rows.
 
-    With ``teacher_logits`` (n, classes) the loss is the KD loss at cfg.temperature / cfg.alpha,
-    reading the cached logits by row: no teacher forward pass runs inside the loop.
+    ``loss_fn(model, batch)`` gives each batch's loss and its logged parts (``losses.make_loss``;
+    default: cross-entropy on the hard labels); the batch carries its rows' ``labels``.
     ``max_steps`` fixes the number of optimiser steps instead of cfg.epochs (cycling over the
     data as often as needed), so conditions with different data sizes get the same compute.
     """
@@ -233,21 +156,11 @@ def train(
     steps_per_epoch = math.ceil(n / cfg.batch_size)
     total = max_steps if max_steps is not None else steps_per_epoch * cfg.epochs
     n_epochs = math.ceil(total / steps_per_epoch)
-    projection = None
-    restore: list[Callable[[], None]] = []  # settings changed for the attention term, put back at the end
-    if intermediate is not None and intermediate.active:
-        if intermediate.attention > 0:
-            restore = _attention_mode(model, intermediate.teacher)
-        intermediate.teacher.eval()
-        d_s, d_t = _hidden_size(model), _hidden_size(intermediate.teacher)
-        if d_s != d_t:  # FitNets: a learned map from the student's width to the teacher's
-            projection = nn.Linear(d_s, d_t)
-    else:
-        intermediate = None
+    loss_fn = loss_fn or make_loss()
+    extra = loss_fn.attach(model)  # after the seed: a FitNets projection is drawn from it
     try:
-        opt, sched = _optimizer(model, cfg, total, projection)
-        labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)
-        teacher_t = None if teacher_logits is None else torch.tensor(np.asarray(teacher_logits), dtype=torch.float32)
+        opt, sched = _optimizer(model, cfg, total, extra)
+        labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)  # (rows,)
         result = TrainResult()
         emit = on_event or (lambda event: None)
         step = 0
@@ -261,21 +174,8 @@ def train(
                     result.seconds = time.perf_counter() - start
                     raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
                 batch = pad_batch(encoded, idx)
-                extra_parts: dict[str, float] = {}
-                if intermediate is not None:
-                    extra, extra_parts, logits = _intermediate_loss(model, intermediate.teacher, batch, intermediate, projection)
-                else:
-                    extra = None
-                    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-                loss = kd_loss(
-                    logits,
-                    None if teacher_t is None else teacher_t[batch["index"]],
-                    labels_t[batch["index"]],
-                    temperature=cfg.temperature,
-                    alpha=cfg.alpha,
-                    unlabelled_weight=cfg.unlabelled_weight,
-                )
-                total_loss = loss.total if extra is None else loss.total + extra
+                batch["labels"] = labels_t[batch["index"]]
+                total_loss, parts = loss_fn(model, batch)
                 opt.zero_grad(set_to_none=True)
                 total_loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -293,25 +193,21 @@ def train(
                     "lr": sched.get_last_lr()[0],
                     "examples_per_s": result.examples / elapsed,
                     "batch_size": len(idx),
-                    **loss.parts(),
-                    **extra_parts,
+                    **parts,
                 }
-                if extra is not None:
-                    event["loss"] = float(total_loss.detach())
                 result.history.append(event)
                 emit(event)
             if validation is not None:
-                val_logits = predict_logits(model, validation[0])
-                val_acc = float((val_logits.argmax(1) == np.asarray(validation[1])).mean())
-                event = {"kind": "eval", "phase": phase, "step": step, "epoch": epoch + 1, "val_accuracy": val_acc}
-                result.history.append(event)
-                emit(event)
+                _validate(model, validation, phase, step, epoch, result, emit)
         result.seconds = time.perf_counter() - start
         return result
     finally:
-        for undo in restore:
-            undo()
+        loss_fn.detach()
 
 
-def _hidden_size(model) -> int:
-    return int(getattr(model.config, "hidden_size", None) or model.config.dim)
+def _validate(model, validation: tuple[Encoded, np.ndarray], phase: str, step: int, epoch: int, result: TrainResult, emit: EventFn) -> None:
+    val_logits = predict_logits(model, validation[0])
+    val_acc = float((val_logits.argmax(1) == np.asarray(validation[1])).mean())
+    event = {"kind": "eval", "phase": phase, "step": step, "epoch": epoch + 1, "val_accuracy": val_acc}
+    result.history.append(event)
+    emit(event)

@@ -17,9 +17,37 @@ def locked() -> bool:
     return os.environ.get("DISTILL_LAB_LOCKED", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def test_presets_enabled() -> bool:
-    """DISTILL_LAB_TEST_PRESETS=1 adds a tiny random-model preset that trains in seconds (tests)."""
-    return os.environ.get("DISTILL_LAB_TEST_PRESETS", "").strip() in ("1", "true", "yes")
+def extra_presets(section: str):
+    """An instructor's own presets and models, from the JSON file named by DISTILL_LAB_EXTRA_PRESETS.
+
+    Returns the file's entry for ``section``, or None when the variable is unset, the file cannot be
+    read (a one-line warning then) or it has no such section. The sections the pages read:
+
+    - ``"distill"``: ``{key: {Preset fields of pages/distill.py}}``, e.g.
+      ``{"tiny": {"label": "Tiny model (tests)", "seeds": 1, "epochs": 1, "transfer_size": 20, "teacher": "/models/tiny"}}``;
+    - ``"soft_targets"``: ``{key: {"label": str, "spec": {SoftTargetSpec fields}}}``;
+    - ``"layers"``: ``{key: {"label": str, "seeds": [int, ...], "spec": {LayerExperimentSpec fields}}}``: the spec
+      fields (e.g. ``"teacher"``: a model folder, ``"epochs"``) replace the page's, the experiment stays the one chosen;
+    - ``"tradeoffs"``: ``{"catalog": [{Arch fields}, ...], "measure": {MeasureConfig fields}}``: the models measured
+      instead of BERT-base and friends;
+    - ``"digits"``: ``{"spec": {DigitsSpec fields}}``: the recipe of the Hinton page's live run.
+
+    A ``"teacher"`` is a local model folder (or a hub id), as the teacher field of the pages accepts.
+    """
+    import json
+
+    path = os.environ.get("DISTILL_LAB_EXTRA_PRESETS", "").strip()
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if not isinstance(data, dict):
+            raise ValueError("the top level is not a JSON object")
+    except (OSError, ValueError) as exc:
+        st.warning(f"Extra presets from {path} are ignored: {exc}")
+        return None
+    return data.get(section)
 
 
 @st.cache_resource(show_spinner=False)

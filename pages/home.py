@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core.temperature import softmax_t
-from pages._common import COLOR_HARD, COLOR_SOFT, COLOR_TEACHER_T1, chart, style
+from pages._ui.style import COLOR_HARD, COLOR_SOFT, COLOR_TEACHER_T1, chart, style
 
 CLASSES = ["cat", "tiger", "lion", "dog", "car"]
 CAT_LOGITS = np.array([-0.33, -1.97, -2.53, -3.22, -3.91])  # log(0.72, 0.14, 0.08, 0.04, 0.02)

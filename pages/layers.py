@@ -12,17 +12,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core.errors import DistillError
 from distill_core.experiments.layers import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
 from distill_core.mappings import LayerMap, make_map, map_from_columns
-from pages._common import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, chart, load_reference, reset_page, style
-from pages._runtime import follow_job, runner, test_presets_enabled
+from distill_core.models import BUNDLED, teacher_layer_count
+from pages._ui.layers_figures import attention_figure, cka_figure, map_diagram, results_figure, results_table
+from pages._ui.style import chart, load_reference
+from pages._ui.widgets import reset_page, state_from_url, state_to_url
+from pages._runtime import extra_presets, follow_job, runner
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"
-N_TEACHER = 6  # the bundled MiniLM
+N_TEACHER = teacher_layer_count(BUNDLED)  # the bundled MiniLM's depth, read from its config
 STRATEGIES = {
     "every other": "Every other layer (DistilBERT)",
     "first": "First k",
@@ -31,7 +33,6 @@ STRATEGIES = {
     "pkd-skip": "PKD-skip",
     "pkd-last": "PKD-last",
 }
-CONDITION_COLORS = [COLOR_TEACHER_T1, COLOR_SOFT, COLOR_STUDENT, COLOR_HARD, OKABE_ITO["vermillion"]]
 DEFAULT_SENTENCE = "The battery died after two days, but support replaced it quickly."
 DEFAULTS = {"ly_strategy": "every other", "ly_k": 3, "ly_random": False, "ly_sentence": DEFAULT_SENTENCE, "ly_t_layer": 3,
             "ly_s_layer": 2, "ly_head": 12}
@@ -73,73 +74,7 @@ def table_to_map(table: pd.DataFrame, k: int) -> LayerMap:
     return map_from_columns(table["hidden ← teacher"].tolist(), table["attention ← teacher"].tolist(), k, N_TEACHER)
 
 
-def map_diagram(layer_map: LayerMap, kept: list[int] | None, k: int) -> go.Figure:
-    """Teacher hidden states (embeddings + 6 layers) left, the student's right; lines for what is matched."""
-    fig = go.Figure()
-    t_names = ["embeddings"] + [f"teacher layer {i}" for i in range(1, N_TEACHER + 1)]
-    copied = {t + 1 for t in (kept or [])} | ({0} if kept is not None else set())
-    fig.add_scatter(x=[0] * len(t_names), y=list(range(len(t_names))), mode="markers+text", text=t_names, textposition="middle left",
-                    marker={"symbol": "square", "size": 24, "color": [COLOR_TEACHER_T1 if i in copied else COLOR_NEUTRAL for i in range(len(t_names))]},
-                    hoverinfo="skip", showlegend=False)
-    pos = [0.0] + [1 + j * (N_TEACHER - 1) / max(1, k - 1) for j in range(k)] if k > 1 else [0.0, (N_TEACHER + 1) / 2]
-    s_names = ["embeddings"] + [f"student layer {j}" for j in range(1, k + 1)]
-    fig.add_scatter(x=[1] * len(s_names), y=pos, mode="markers+text", text=s_names, textposition="middle right",
-                    marker={"symbol": "square", "size": 24, "color": COLOR_STUDENT if kept is not None else COLOR_NEUTRAL},
-                    hoverinfo="skip", showlegend=False)
-    for legend, pairs, color, dash, shift in (("hidden state matched", layer_map.hidden, COLOR_SOFT, "solid", 0.0),
-                                              ("attention matched", [(s + 1, t + 1) for s, t in layer_map.attention], COLOR_HARD, "dot", 0.12)):
-        xs, ys = [], []
-        for s, t in pairs:
-            xs += [0.06, 0.94, None]
-            ys += [t + shift, pos[s] + shift, None]
-        fig.add_scatter(x=xs or [None], y=ys or [None], mode="lines", line={"color": color, "width": 3, "dash": dash}, name=legend, hoverinfo="skip")
-    fig.update_xaxes(range=[-1.2, 2.2], visible=False)
-    fig.update_yaxes(range=[-0.7, N_TEACHER + 0.7], visible=False)
-    title = "Blue: copied into the student. Lines: what it matches"
-    if kept is None:
-        title = "Random init: nothing copied. Lines: what it matches"
-    return style(fig, title, "", "", height=420, legend="top")
-
-
 # ------------------------------------------------------------------ results
-
-
-def results_figure(report: LayerExperimentReport, title: str) -> go.Figure:
-    s = report.summary()
-    fig = go.Figure()
-    for i, row in s.iterrows():
-        fig.add_bar(x=[row["condition"]], y=[100 * row["accuracy_mean"]], name=row["condition"], marker_color=CONDITION_COLORS[i % len(CONDITION_COLORS)],
-                    error_y={"type": "data", "array": [100 * (row["accuracy_std"] if row["accuracy_std"] == row["accuracy_std"] else 0)], "visible": True},
-                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>", showlegend=False)
-    if report.teacher.get("accuracy") is not None:
-        fig.add_hline(y=100 * report.teacher["accuracy"], line_dash="dot", line_color=OKABE_ITO["grey"],
-                      annotation_text=f"teacher {100 * report.teacher['accuracy']:.1f}%", annotation_position="top left")
-    low = max(0.0, 100 * float((s["accuracy_mean"] - s["accuracy_std"].fillna(0)).min()) - 10)
-    fig.update_yaxes(range=[low, 100])
-    return style(fig, title, "condition (same student, same optimiser steps)", "test accuracy (%)", height=360, legend="none")
-
-
-def results_table(report: LayerExperimentReport) -> pd.DataFrame:
-    s = report.summary()
-    pm = lambda m, sd: f"{100 * m:.1f} ± {100 * (sd if sd == sd else 0):.1f}"  # noqa: E731
-    return pd.DataFrame({
-        "condition": s["condition"],
-        "accuracy %": [pm(m, sd) for m, sd in zip(s["accuracy_mean"], s["accuracy_std"])],
-        "macro-F1 %": [pm(m, sd) for m, sd in zip(s["macro_f1_mean"], s["macro_f1_std"])],
-        "agreement with teacher %": [f"{100 * m:.1f}" for m in s["agreement_mean"]],
-        "optimiser steps": s["steps"], "seeds": s["seeds"],
-    })
-
-
-def cka_figure(matrix: list[list[float]], title: str) -> go.Figure:
-    m = np.array(matrix)
-    fig = go.Figure(go.Heatmap(
-        z=m, x=["emb"] + [f"T{i}" for i in range(1, m.shape[1])], y=["emb"] + [f"S{j}" for j in range(1, m.shape[0])],
-        zmin=0, zmax=1, colorscale="Viridis", colorbar={"title": "CKA"}, texttemplate="%{z:.2f}",
-        hovertemplate="student %{y} vs teacher %{x}: CKA %{z:.2f}<extra></extra>",
-    ))
-    fig.update_yaxes(autorange="reversed")
-    return style(fig, title, "teacher hidden state (emb = embeddings)", "student hidden state", height=300, legend="none")
 
 
 def show_report(report: LayerExperimentReport, experiment: str, where: str) -> None:
@@ -186,21 +121,15 @@ def show_cka(report: LayerExperimentReport, where: str) -> None:
 # ------------------------------------------------------------------ attention maps
 
 
+# Not a job of the runner, unlike the page's live experiment: the models load once per server (about 6 s on
+# 2 busy cores), then each sentence takes about 0.4 s here. A job per sentence would start a process and load
+# both models again every time (10 s or more), wait behind any training in the queue, and leave the default
+# view without its maps until someone waited for it.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def viewer(kept: tuple[int, ...], student_folder: str | None):
     from distill_core.experiments.layers import attention_viewer
 
     return attention_viewer(kept, student_folder)
-
-
-def attention_figure(tokens: list[str], att: np.ndarray, title: str) -> go.Figure:
-    fig = go.Figure(go.Heatmap(z=att, x=list(range(len(tokens))), y=list(range(len(tokens))), zmin=0, zmax=1, colorscale="Blues",
-                               showscale=False, customdata=[[f"{a} → {b}" for b in tokens] for a in tokens],
-                               hovertemplate="%{customdata}: %{z:.2f}<extra></extra>"))
-    ticks = {"tickvals": list(range(len(tokens))), "ticktext": tokens, "tickfont": {"size": 10}}
-    fig.update_xaxes(**ticks, tickangle=-60)
-    fig.update_yaxes(**ticks, autorange="reversed")
-    return style(fig, title, "attended token", "token reading", height=380, legend="none")
 
 
 def latest_student(job) -> tuple[str | None, str]:
@@ -218,11 +147,10 @@ def latest_student(job) -> tuple[str | None, str]:
 # ------------------------------------------------------------------ the page
 
 # the map's strategy and size travel in the URL, so an instructor can share the view
-_qp = st.query_params
-if "ly_strategy" not in st.session_state and _qp.get("strategy") in STRATEGIES:
-    st.session_state["ly_strategy"] = _qp["strategy"]
-if "ly_k" not in st.session_state and str(_qp.get("k", "")).isdigit() and 1 <= int(_qp["k"]) <= 5:
-    st.session_state["ly_k"] = int(_qp["k"])
+state_from_url({
+    "strategy": ("ly_strategy", lambda v: v if v in STRATEGIES else None),
+    "k": ("ly_k", lambda v: int(v) if v.isdigit() and 1 <= int(v) <= 5 else None),
+})
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
 
@@ -240,7 +168,7 @@ st.subheader("1. Which teacher layer each student layer learns from")
 c1, c2 = st.columns([1, 1])
 with c1:
     strategy = st.selectbox("Strategy", list(STRATEGIES), format_func=STRATEGIES.get, key="ly_strategy")
-    k = st.slider("Student layers", 1, 5, key="ly_k", help="The bundled teacher has 6.")
+    k = st.slider("Student layers", 1, 5, key="ly_k", help=f"The bundled teacher has {N_TEACHER}.")
     random_init = st.toggle("Random initialisation (copy nothing)", key="ly_random")
     st.button("Reset", key="ly_reset", icon=":material/restart_alt:", on_click=reset_page, args=(DEFAULTS, "ly_", ("ly_run_id",)))
     base = default_map(strategy, k)
@@ -261,13 +189,9 @@ with c1:
     except DistillError as exc:
         layer_map, map_error = base, str(exc)
         st.error(f"This map cannot be used: {exc}. The diagram shows the strategy's map.")
-for _name, _value, _default in (("strategy", strategy, DEFAULTS["ly_strategy"]), ("k", k, DEFAULTS["ly_k"])):
-    if _value == _default:
-        st.query_params.pop(_name, None)
-    else:
-        st.query_params[_name] = str(_value)
+state_to_url({"strategy": (strategy, DEFAULTS["ly_strategy"]), "k": (k, DEFAULTS["ly_k"])})
 with c2:
-    chart(map_diagram(layer_map, kept, k), key="ly_diagram")
+    chart(map_diagram(layer_map, kept, k, N_TEACHER), key="ly_diagram")
 if kept is not None:
     st.caption(f"Copied teacher layers (1-based): {', '.join(str(t + 1) for t in kept)}. "
                "DistilBERT keeps one layer in two; TinyBERT's uniform map matches student layer m to teacher layer m·N/M.")
@@ -335,9 +259,8 @@ except DistillError as exc:
 st.subheader("5. Run an experiment live")
 c1, c2 = st.columns([2, 2])
 experiment = c1.selectbox("Experiment", list(EXPERIMENTS), format_func=lambda e: EXPERIMENTS[e][0], key="ly_live_exp")
-presets = dict(LIVE_PRESETS)
-if test_presets_enabled():
-    presets["tiny"] = ("Tiny model (tests)", [0])
+extra = extra_presets("layers") or {}
+presets = LIVE_PRESETS | {key: (p["label"], p["seeds"]) for key, p in extra.items()}
 preset = c2.radio("Seeds", list(presets), format_func=lambda p: presets[p][0], key="ly_live_preset", horizontal=True)
 use_map = st.checkbox("Use the layer map from section 1 (otherwise the student keeps teacher layers 1, 3, 5 and matches them)",
                       key="ly_use_map", disabled=map_error is not None)
@@ -350,9 +273,8 @@ if st.button("Run the experiment", type="primary", icon=":material/play_arrow:",
     elif use_map and kept is None:
         st.warning("Random initialisation is a condition of its own (the initialisation experiment): this run copies "
                    "teacher layers 1, 3, 5 and uses the DistilBERT map, not your map.")
-    if preset == "tiny":
-        spec = LayerExperimentSpec(experiment=experiment, seeds=[0], teacher="tiny", teacher_epochs=1, epochs=1, max_train=48,
-                                   transfer_size=16, max_length=16, general_size=64, cka_rows=24)
+    if preset in extra:
+        spec = LayerExperimentSpec(**{"seeds": extra[preset]["seeds"], **extra[preset].get("spec", {}), "experiment": experiment})
     try:
         from distill_core.experiments.layers import run_layer_experiment
 

@@ -1,40 +1,22 @@
 """Loss playground: the KD loss for one example, split into its hard and soft parts.
 
 Top: the formula; alpha, T and the example beside the teacher's and student's logits and the
-label; then the total and its two parts, computed by distill_core.losses.kd_loss. Below: why the
+label; then the total and its two parts, computed by distill_core.temperature.kd_loss_parts. Below: why the
 soft term carries T^2, and the nn.KLDivLoss() pitfall ("mean" also divides by the classes).
 """
 
 from __future__ import annotations
 
-import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-import torch
 
-from distill_core import temperature as temp
-from distill_core.losses import kd_loss, kl_reductions
-from pages._common import (
-    COLOR_HARD,
-    COLOR_NEUTRAL,
-    COLOR_SOFT,
-    COLOR_STUDENT,
-    COLOR_TEACHER_T1,
-    COLOR_WARN,
-    T_OPTIONS,
-    chart,
-    check_logit_table,
-    log_axis,
-    fmt_t,
-    reset_page,
-    slug,
-    style,
-)
+from distill_core.temperature import kd_loss_parts
+from pages._ui.loss_figures import breakdown_figure, distributions_figure, gradient_figure
+from pages._ui.style import T_OPTIONS, chart, fmt_t
+from pages._ui.widgets import logit_editor, reset_page, slug
 
 CAT_CLASSES = ("cat", "tiger", "lion", "dog", "car")
 CAT_TEACHER = (-0.33, -1.97, -2.53, -3.22, -3.91)  # the temperature page's cat photo: 0.72 / 0.14 / ...
@@ -77,101 +59,23 @@ DEFAULT_T = 2.0
 DEFAULTS = {"loss_example": DEFAULT_EXAMPLE, "loss_alpha": DEFAULT_ALPHA, "loss_T": DEFAULT_T}
 
 
+
 def read_table(example_name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     example = EXAMPLES[example_name]
-    base = pd.DataFrame({"class": list(example.names), "teacher": list(example.teacher), "student": list(example.student)})
-    edited = st.data_editor(
-        base,
+    checked = logit_editor(
+        pd.DataFrame({"class": list(example.names), "teacher": list(example.teacher), "student": list(example.student)}),
         key=f"loss_editor_{slug(example_name)}",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
         column_config={
             "class": st.column_config.TextColumn("class", width="small"),
             "teacher": st.column_config.NumberColumn("teacher", format="%.2f", width="small", help="Teacher logit"),
             "student": st.column_config.NumberColumn("student", format="%.2f", width="small", help="Student logit"),
         },
+        showing=f"*{example_name}*",
     )
-    checked = check_logit_table(edited, "class", ["teacher", "student"])
     if not checked.ok:
-        st.warning(
-            "The table can't be used yet:\n\n"
-            + "\n".join(f"- {p}" for p in checked.problems)
-            + f"\n\nShowing *{example_name}* until it is fixed."
-        )
         return list(example.names), np.array(example.teacher, dtype=float), np.array(example.student, dtype=float)
     return checked.names, np.array(checked.values["teacher"]), np.array(checked.values["student"])
 
-
-def breakdown_figure(hard_part: float, soft_part: float, alpha: float, t: float) -> go.Figure:
-    fig = go.Figure()
-    fig.add_bar(
-        y=["loss"], x=[hard_part], orientation="h", name=f"hard: α·CE = {hard_part:.4f}", marker_color=COLOR_HARD,
-        hovertemplate="α·CE = %{x:.4f}<extra></extra>",
-    )
-    fig.add_bar(
-        y=["loss"], x=[soft_part], orientation="h", name=f"soft: (1−α)·T²·KL = {soft_part:.4f}", marker_color=COLOR_SOFT,
-        hovertemplate="(1−α)·T²·KL = %{x:.4f}<extra></extra>",
-    )
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_yaxes(showticklabels=False)
-    return style(fig, f"The total, split (α = {alpha:.2f}, T = {fmt_t(t)})", "loss (nats)", "", height=230, legend_rows=2)
-
-
-def distributions_figure(names: list[str], teacher: np.ndarray, student: np.ndarray, label: int, t: float) -> go.Figure:
-    fig = go.Figure()
-    one_hot = np.eye(len(names))[label]
-    for name, probs, color in (
-        ("label y", one_hot, COLOR_HARD),
-        (f"teacher, T={fmt_t(t)}", temp.softmax_t(teacher, t), COLOR_SOFT),
-        (f"student, T={fmt_t(t)}", temp.softmax_t(student, t), COLOR_STUDENT),
-        ("student, T=1", temp.softmax_t(student, 1.0), COLOR_TEACHER_T1),
-    ):
-        fig.add_bar(
-            x=names, y=probs, name=name, marker_color=color,
-            hovertemplate="%{x}: %{y:.4f}<extra>" + name + "</extra>",
-        )
-    fig.update_layout(barmode="group", bargap=0.2, yaxis_range=[0, 1.05])
-    fig.update_xaxes(type="category")
-    return style(fig, "What each term compares", "class", "probability", height=360, legend_rows=2)
-
-
-def gradient_figure(teacher: np.ndarray, student: np.ndarray, t: float) -> go.Figure:
-    grid = np.logspace(-1, 2, 121)
-    with_t2 = np.array([np.linalg.norm(temp.kd_soft_gradient(student, teacher, x, scale_by_t2=True)) for x in grid])
-    without = np.array([np.linalg.norm(temp.kd_soft_gradient(student, teacher, x, scale_by_t2=False)) for x in grid])
-    here_with = float(np.linalg.norm(temp.kd_soft_gradient(student, teacher, t, scale_by_t2=True)))
-    here_without = float(np.linalg.norm(temp.kd_soft_gradient(student, teacher, t, scale_by_t2=False)))
-    fig = go.Figure()
-    fig.add_scatter(
-        x=grid, y=with_t2, mode="lines", name="T²·KL (as in the loss)", line={"color": COLOR_TEACHER_T1, "width": 3},
-        hovertemplate="T = %{x:.3g}: %{y:.3g}<extra>with T²</extra>",
-    )
-    fig.add_scatter(
-        x=grid, y=without, mode="lines", name="KL alone (no T²)", line={"color": COLOR_WARN, "width": 3, "dash": "dash"},
-        hovertemplate="T = %{x:.3g}: %{y:.3g}<extra>without T²</extra>",
-    )
-    if without[-1] > 0:  # a 1/T^2 guide through the last point, to read the slope against
-        fig.add_scatter(
-            x=grid, y=without[-1] * (grid[-1] / grid) ** 2, mode="lines", name="∝ 1/T²",
-            line={"color": COLOR_NEUTRAL, "width": 1, "dash": "dot"}, hoverinfo="skip",
-        )
-    fig.add_scatter(
-        x=[t, t], y=[here_with, here_without], mode="markers", name=f"your T = {fmt_t(t)}",
-        marker={"size": 11, "color": COLOR_SOFT, "line": {"width": 1.5, "color": "white"}},
-        hovertemplate="T = %{x:.3g}: %{y:.3g}<extra></extra>",
-    )
-    positive = np.concatenate([with_t2, without])
-    positive = positive[positive > 0]
-    if positive.size:
-        low, high = math.log10(positive.min()), math.log10(positive.max())
-        fig.update_yaxes(range=[max(low, high - 6) - 0.2, high + 0.3])
-    log_axis(fig, "x", grid[0], grid[-1])
-    fig.update_yaxes(type="log", exponentformat="power")
-    return style(
-        fig, "Soft-term gradient size against T", "temperature T (log scale)",
-        "‖gradient on student logits‖", height=400, legend="inside",
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,24 +120,19 @@ with logits_col:
     )
     label = names.index(label_name) if label_name in names else 0
 
-student_t = torch.tensor(student, dtype=torch.float64)[None]  # (1, classes)
-teacher_t = torch.tensor(teacher, dtype=torch.float64)[None]  # (1, classes)
-labels_t = torch.tensor([label])
-loss = kd_loss(student_t, teacher_t, labels_t, temperature=t, alpha=alpha)
-total = float(loss.total.detach())
-hard_part = alpha * loss.hard
-soft_part = (1.0 - alpha) * loss.soft
+loss = kd_loss_parts(student, teacher, label, temperature=t, alpha=alpha)
+total = loss["total"]
+hard_part = alpha * loss["hard"]
+soft_part = (1.0 - alpha) * loss["soft"]
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Total loss L", f"{total:.4f}", border=True, help="In nats, for this one example.")
-c2.metric("Hard part α·CE", f"{hard_part:.4f}", border=True, help=f"CE = {loss.hard:.4f}, times α = {alpha:.2f}.")
-c3.metric(
-    "Soft part (1−α)·T²·KL", f"{soft_part:.4f}", border=True,
-    help=f"KL = {loss.kl:.4f}, times T² = {t * t:g}, times 1 − α = {1 - alpha:.2f}.",
-)
+c2.metric("Hard part α·CE", f"{hard_part:.4f}", border=True, help=f"CE = {loss['hard']:.4f}, times α = {alpha:.2f}.")
+c3.metric("Soft part (1−α)·T²·KL", f"{soft_part:.4f}", border=True,
+          help=f"KL = {loss['kl']:.4f}, times T² = {t * t:g}, times 1 − α = {1 - alpha:.2f}.")
 st.markdown(
-    f"CE = **{loss.hard:.4f}** · KL at T = {fmt_t(t)} = **{loss.kl:.4f}** · T² = **{t * t:g}** · "
-    f"so L = {alpha:.2f} × {loss.hard:.4f} + {1 - alpha:.2f} × {t * t:g} × {loss.kl:.4f} = **{total:.4f}**"
+    f"CE = **{loss['hard']:.4f}** · KL at T = {fmt_t(t)} = **{loss['kl']:.4f}** · T² = **{t * t:g}** · "
+    f"so L = {alpha:.2f} × {loss['hard']:.4f} + {1 - alpha:.2f} × {t * t:g} × {loss['kl']:.4f} = **{total:.4f}**"
 )
 split, compare = st.columns(2, gap="large")
 with split:
@@ -259,9 +158,7 @@ with why:
 
 with pitfall:
     st.subheader("The pitfall: nn.KLDivLoss()")
-    with warnings.catch_warnings():  # torch warns about "mean" on every call: the point of this section
-        warnings.simplefilter("ignore", UserWarning)
-        reductions = kl_reductions(student_t, teacher_t, t)
+    reductions = loss["reductions"]
     k = reductions["classes"]
     st.markdown(
         "A snippet often copied (the seed article's too) writes `nn.KLDivLoss()`. Its default "
@@ -281,10 +178,8 @@ with pitfall:
     )
     p1, p2 = st.columns(2)
     p1.metric("batchmean", f"{reductions['batchmean']:.4f}", border=True, help="The KL in the formula.")
-    p2.metric(
-        "mean", f"{reductions['mean']:.4f}", border=True,
-        help=f"batchmean / mean = {k}, the number of classes, whenever the KL isn't 0.",
-    )
+    p2.metric("mean", f"{reductions['mean']:.4f}", border=True,
+              help=f"batchmean / mean = {k}, the number of classes, whenever the KL isn't 0.")
     st.caption(
         f"On this batch of {reductions['batch']} example(s) with {k} classes, the default would weigh the "
         f"soft term {k} times too little: its part of L would be {(1 - alpha) * t * t * reductions['mean']:.4f} "

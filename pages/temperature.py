@@ -7,33 +7,20 @@ leaves in shape, and an animation across T that plays in the browser without rer
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from distill_core import data
 from distill_core import temperature as temp
-from pages._common import (
-    COLOR_HARD,
-    COLOR_NEUTRAL,
-    COLOR_SOFT,
-    COLOR_TEACHER_T1,
-    T_OPTIONS,
-    T_STOPS,
-    background_job,
-    chart,
-    check_logit_table,
-    fmt_t,
-    log_axis,
-    reset_page,
-    slug,
-    start_background,
-    style,
-)
+from distill_core.errors import DistillError
+from pages._runtime import runner
+from pages._ui.style import T_OPTIONS, T_STOPS, chart, fmt_t
+from pages._ui.temperature_figures import animation_figure, distributions_figure, entropy_figure, ratio_table
+from pages._ui.widgets import logit_editor, reset_page, slug
 
 
 @dataclass(frozen=True)
@@ -80,112 +67,118 @@ def set_temperature(value: float) -> None:
     st.session_state["temp_T"] = value
 
 
+
 # ---------------------------------------------------------------------------------------------
 # Where the logits come from: a preset table the user can edit, or the bundled teacher.
 
 
 def logits_from_table(preset_name: str) -> tuple[list[str], np.ndarray]:
     preset = PRESETS[preset_name]
-    base = pd.DataFrame({"class": list(preset.names), "logit": list(preset.logits)})
-    edited = st.data_editor(
-        base,
+    checked = logit_editor(
+        pd.DataFrame({"class": list(preset.names), "logit": list(preset.logits)}),
         key=f"temp_editor_{slug(preset_name)}",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
         column_config={
             "class": st.column_config.TextColumn("class", help="Any name; names must be unique."),
             "logit": st.column_config.NumberColumn(
                 "logit z", help="The teacher's score before softmax. Only differences matter.", format="%.2f"
             ),
         },
+        showing=f"the *{preset_name}* logits",
+        caption="Edit a cell, add a row at the bottom, or select rows to delete them.",
     )
-    st.caption("Edit a cell, add a row at the bottom, or select rows to delete them.")
-    checked = check_logit_table(edited, "class", ["logit"])
     if not checked.ok:
-        st.warning(
-            "The table can't be used yet:\n\n"
-            + "\n".join(f"- {p}" for p in checked.problems)
-            + f"\n\nShowing the *{preset_name}* logits until it is fixed."
-        )
         return list(preset.names), np.array(preset.logits, dtype=float)
     return checked.names, np.array(checked.values["logit"], dtype=float)
 
 
+def teacher_service():
+    """distill_core.teacher, imported on first use (torch comes with it); None, said why, when it can't load."""
+    try:
+        with st.spinner("Loading the engine's teacher service..."):
+            from distill_core import teacher
+    except ImportError as exc:  # torch or the engine is missing here: say so, keep the page
+        st.info(f"The real-teacher mode needs the engine's teacher service ({exc}).")
+        return None
+    return teacher
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def teacher_logits(task: str, text: str) -> tuple[np.ndarray, list[str]]:
-    from distill_core.teacher import predict_logits_for as predict_logits  # loads (or first fine-tunes) the teacher
+    from distill_core import teacher  # loads the cached teacher (its warm-up ran as a job)
 
-    logits, labels = predict_logits(task, [text])
+    logits, labels = teacher.predict_logits_for(task, [text])
     return np.asarray(logits, dtype=float)[0], list(labels)
 
 
-def task_text(name: str, info) -> tuple[str, str]:
-    """(title, description) of a sample task, whether the engine describes it by a string or an object."""
-    if isinstance(info, str):
-        return info or str(name), info
-    title = getattr(info, "title", None)
-    description = getattr(info, "description", None)
-    return (title if isinstance(title, str) and title else str(name)), (description if isinstance(description, str) else "")
+def warmup_run(job, task: str) -> int | None:
+    """The task's teacher warm-up on this server: the one this session started, or one another session did."""
+    run_id = st.session_state.get(f"temp_teacher_run_{slug(task)}")
+    if run_id is not None:
+        return run_id
+    for live in job.active():
+        run = job.store.get(live)
+        if run is not None and run.kind == "teacher" and run.task == task:
+            return live
+    return None
 
 
-def teacher_ready(teacher_service, task: str, text: str) -> bool:
-    """True once the task's fine-tuned teacher is on disk or loaded; until then, offer to fine-tune it
-    in the background (a minute or more on a laptop CPU) and show how it is going."""
+def teacher_ready(teacher, task: str) -> bool:
+    """True once the task's fine-tuned teacher is on disk; until then, offer to fine-tune it as a job
+    of the shared runner (a minute or more on a laptop CPU) and show how it is going."""
     ready_key = f"temp_teacher_ready_{slug(task)}"
     if st.session_state.get(ready_key):
         return True
-    job_key = f"teacher-warmup:{task}"
-    job = background_job(job_key)
-    if job is not None and job[0].done() and job[0].exception() is None:
-        st.session_state[ready_key] = True
-        return True
-    if job is None or job[0].done():  # never started, or failed
+    job = runner()
+    if job is None:  # runner() said why
+        return False
+    run_id = warmup_run(job, task)
+    state = job.status(run_id) if run_id is not None else None
+    if state is None or state.status not in ("queued", "running"):
         try:
-            is_cached = getattr(teacher_service, "teacher_is_cached", None)
-            cached = True if is_cached is None else bool(is_cached(task))
-        except Exception:
+            cached = (state is not None and state.status == "finished") or teacher.teacher_is_cached(task)
+        except (DistillError, OSError):
             cached = False
         if cached:
             st.session_state[ready_key] = True
             return True
-        if job is not None:
-            st.warning(f"Fine-tuning the teacher failed: {job[0].exception()}")
+        if state is not None:
+            st.warning(f"Fine-tuning the teacher {state.status}: {state.error}")
         st.info(
             "The first use fine-tunes the teacher on this task: a minute or more on a laptop CPU, in the "
             "background (the page stays usable). After that it loads in under a second."
         )
         if not st.button("Fine-tune the teacher", key="temp_teacher_go", icon=":material/school:"):
             return False
-        start_background(job_key, teacher_service.predict_logits_for, task, [text])
-    warmup_progress(job_key)
+        try:
+            run_id = job.submit({"task": task}, kind="teacher", task=task, run_fn=teacher.prepare_teacher)
+        except DistillError as exc:  # the queue is full
+            st.error(str(exc))
+            return False
+        st.session_state[f"temp_teacher_run_{slug(task)}"] = run_id
+    st.fragment(warmup_progress, run_every=2)(job, run_id)
     return False
 
 
-@st.fragment(run_every=2)
-def warmup_progress(job_key: str) -> None:
-    """Polls the background fine-tune; a full rerun shows the teacher once it is done."""
-    job = background_job(job_key)
-    if job is None or job[0].done():
+def warmup_progress(job, run_id: int) -> None:
+    """Polls the warm-up job; a full rerun shows the teacher once it has ended."""
+    state = job.status(run_id)
+    if state is None or state.status not in ("queued", "running"):
         st.rerun()
-    st.info(f"Fine-tuning the teacher in the background: {job[1]:.0f} s so far. The charts show the preset meanwhile.")
+    if state.status == "queued":
+        st.info(f"The teacher's fine-tune is queued (position {state.position or '?'}). The charts show the preset meanwhile.")
+    else:
+        st.info(
+            f"Fine-tuning the teacher in the background: {state.message}, {100 * state.fraction:.0f}%, "
+            f"{state.elapsed_s:.0f} s so far. The charts show the preset meanwhile."
+        )
 
 
 def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
     """The bundled teacher's logits for a sentence; None (with a message shown) if it can't run."""
-    try:
-        with st.spinner("Loading the engine's teacher service..."):
-            # torch and transformers load here, not on page load; import_module honours sys.modules
-            task_data = importlib.import_module("distill_core.data")
-            teacher_service = importlib.import_module("distill_core.teacher")
-    except Exception:  # the engine's teacher service is missing or broken: say so, keep the page
-        st.info("The real-teacher mode needs the engine's teacher service")
+    teacher = teacher_service()
+    if teacher is None:
         return None
-    tasks = dict(getattr(task_data, "SAMPLE_TASKS", {}))
-    try:  # only the tasks whose data is on disk, when the engine can tell
-        tasks = {name: info for name, info in task_data.available_sample_tasks().items() if name in tasks} or tasks
-    except Exception:
-        pass
+    tasks = data.available_sample_tasks()
     if not tasks:
         st.info("No sample task is available for the real teacher.")
         return None
@@ -193,23 +186,20 @@ def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
         "Task",
         list(tasks),
         key="temp_task",
-        format_func=lambda name: task_text(name, tasks[name])[0],
+        format_func=lambda name: tasks[name].title,
         help="The teacher is the bundled MiniLM, fine-tuned on this sample task.",
     )
-    title, description = task_text(task, tasks[task])
-    if description and description != title:
-        st.caption(description)
+    st.caption(tasks[task].description)
     text = st.text_input("Sentence", value=DEFAULT_SENTENCE, key="temp_text", max_chars=500)
     if not text.strip():
         st.info("Type a sentence to see the teacher's distribution.")
         return None
-
-    if not teacher_ready(teacher_service, task, text.strip()):
+    if not teacher_ready(teacher, task):
         return None
     try:
         with st.spinner("Asking the teacher..."):
             logits, labels = teacher_logits(task, text.strip())
-    except Exception as exc:  # a missing model or an engine error: a message, never a traceback
+    except (DistillError, OSError, ValueError) as exc:  # a missing model or an engine error: a message, never a traceback
         st.warning(f"The teacher could not answer: {exc}")
         return None
     if len(labels) != logits.shape[-1] or not np.all(np.isfinite(logits)):
@@ -219,138 +209,44 @@ def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
     return list(labels), logits
 
 
-# ---------------------------------------------------------------------------------------------
-# Charts
+def show_readouts(names: list[str], logits: np.ndarray, t: float) -> None:
+    """Entropy, effective classes and dark knowledge at T, each against T = 1."""
+    info = temp.describe(logits, t)
+    info_1 = temp.describe(logits, 1.0)
+    k = len(names)
+    top = int(np.argmax(logits))
 
-
-def distributions_figure(names: list[str], logits: np.ndarray, t: float) -> go.Figure:
-    """One-hot label, teacher at T = 1, teacher at T, as grouped bars."""
-    one_hot = np.zeros(len(names))
-    one_hot[int(np.argmax(logits))] = 1.0
-    p1 = temp.softmax_t(logits, 1.0)
-    pt = temp.softmax_t(logits, t)
-    fig = go.Figure()
-    for label, probs, color in (
-        ("Hard label", one_hot, COLOR_HARD),
-        ("Teacher, T = 1", p1, COLOR_TEACHER_T1),
-        (f"Teacher, T = {fmt_t(t)}", pt, COLOR_SOFT),
-    ):
-        fig.add_bar(
-            x=names,
-            y=probs,
-            name=label,
-            marker_color=color,
-            text=[f"{v:.2f}" if v >= 0.005 else "" for v in probs],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{y:.4f}<extra>" + label + "</extra>",
-        )
-    fig.update_layout(barmode="group", bargap=0.25, yaxis_range=[0, 1.12], uniformtext_minsize=8, uniformtext_mode="hide")
-    fig.update_xaxes(type="category")  # digit names "0".."9" stay labels, not numbers
-    return style(fig, "What the student is taught", "class", "probability", height=400, legend_rows=1)
-
-
-def entropy_figure(logits: np.ndarray, t: float) -> go.Figure:
-    k = logits.shape[-1]
-    grid = np.logspace(math.log10(0.05), math.log10(100), 160)
-    curve = temp.entropy_curve(logits, grid)
-    h_t = float(temp.entropy_curve(logits, [t])[0])
-    h_max = math.log2(k)
-    fig = go.Figure()
-    fig.add_scatter(
-        x=grid, y=curve, mode="lines", name="entropy at T", line={"color": COLOR_TEACHER_T1, "width": 3},
-        hovertemplate="T = %{x:.3g}: %{y:.2f} bits<extra></extra>",
+    m1, m2, m3 = st.columns(3)
+    m1.metric(
+        "Entropy",
+        f"{info['entropy_bits']:.2f} bits",
+        delta=f"{info['entropy_bits'] - info_1['entropy_bits']:+.2f}",
+        delta_description="vs T = 1",
+        delta_color="off",
+        help=f"How spread the soft targets are: 0 bits is one-hot, log₂ {k} = {info['max_entropy_bits']:.2f} bits is uniform.",
+        border=True,
     )
-    fig.add_hline(y=h_max, line={"dash": "dash", "color": COLOR_NEUTRAL})
-    fig.add_scatter(
-        x=[t], y=[h_t], mode="markers", name=f"your T = {fmt_t(t)}",
-        marker={"size": 13, "color": COLOR_SOFT, "line": {"width": 1.5, "color": "white"}},
-        hovertemplate="T = %{x:.3g}: %{y:.2f} bits<extra></extra>",
+    m2.metric(
+        "Effective classes",
+        f"{info['effective_classes']:.2f} of {k}",
+        delta=f"{info['effective_classes'] - info_1['effective_classes']:+.2f}",
+        delta_description="vs T = 1",
+        delta_color="off",
+        help="2 to the power of the entropy: as many equally likely classes would have the same entropy.",
+        border=True,
     )
-    fig.add_annotation(
-        x=math.log10(grid[0]), y=0, xanchor="left", yanchor="top", yshift=-4, showarrow=False,
-        text="T → 0: argmax, one-hot (0 bits)",
+    m3.metric(
+        "Dark knowledge",
+        f"{info['dark_knowledge']:.1%}",
+        delta=f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
+        delta_description="vs T = 1",
+        delta_color="off",
+        help=f"Probability outside the top class ({names[top]}): what a one-hot label throws away.",
+        border=True,
     )
-    fig.add_annotation(
-        x=math.log10(grid[-1]), y=h_max, xanchor="right", yanchor="bottom", yshift=4, showarrow=False,
-        text=f"T → ∞: uniform, log₂ {k} = {h_max:.2f} bits",
-    )
-    log_axis(fig, "x", grid[0], grid[-1])
-    fig.update_yaxes(range=[-0.2 * h_max, h_max * 1.18])
-    return style(
-        fig, "Entropy of the soft targets against T", "temperature T (log scale)", "entropy (bits)", height=360,
-        legend="none",
-    )
-
-
-def animation_figure(names: list[str], logits: np.ndarray, t: float) -> go.Figure:
-    """Teacher at T for every T on the slider, as Plotly frames: plays in the browser, no rerun."""
-    p1 = temp.softmax_t(logits, 1.0)
-
-    def title(value: float) -> str:
-        info = temp.describe(logits, value)
-        return (
-            f"T = {fmt_t(value)}: entropy {info['entropy_bits']:.2f} of {info['max_entropy_bits']:.2f} bits, "
-            f"dark knowledge {info['dark_knowledge']:.0%}"
-        )
-
-    start = T_OPTIONS.index(t) if t in T_OPTIONS else T_OPTIONS.index(1.0)
-    fig = go.Figure()
-    fig.add_bar(x=names, y=temp.softmax_t(logits, T_OPTIONS[start]), name="Teacher at T", marker_color=COLOR_SOFT)
-    fig.add_bar(  # drawn on top, as an outline, so both stay visible
-        x=names, y=p1, name="Teacher, T = 1 (outline)", hoverinfo="skip",
-        marker={"color": "rgba(0,0,0,0)", "line": {"color": COLOR_TEACHER_T1, "width": 2.5}},
-    )
-    fig.frames = [
-        go.Frame(
-            name=fmt_t(value),
-            data=[go.Bar(y=temp.softmax_t(logits, value))],
-            traces=[0],
-            layout={"title": {"text": title(value)}},
-        )
-        for value in T_OPTIONS
-    ]
-    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-    fig.update_xaxes(type="category")
-    fig.update_layout(
-        barmode="overlay",
-        yaxis_range=[0, 1.02],
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 0, "y": -0.28, "xanchor": "left", "yanchor": "top",
-            "pad": {"r": 8, "t": 0}, "active": -1, "showactive": False,
-            # translucent greys read on the light and the dark theme alike
-            "bgcolor": "rgba(128,128,128,0.18)", "bordercolor": "rgba(128,128,128,0.6)",
-            "buttons": [
-                {"label": "▶ Play", "method": "animate", "args": [None, {
-                    "frame": {"duration": 450, "redraw": True}, "fromcurrent": True,
-                    "transition": {"duration": 200, "easing": "cubic-in-out"}, "mode": "immediate"}]},
-                {"label": "❚❚ Pause", "method": "animate", "args": [[None], step_args]},
-            ],
-        }],
-        sliders=[{
-            "active": start, "x": 0.2, "len": 0.8, "y": -0.22, "yanchor": "top",
-            "bgcolor": "rgba(128,128,128,0.35)", "activebgcolor": COLOR_SOFT, "bordercolor": "rgba(128,128,128,0.6)",
-            "tickcolor": "rgba(128,128,128,0.8)",
-            "currentvalue": {"prefix": "T = ", "visible": True, "xanchor": "right"},
-            "steps": [{"label": fmt_t(v), "method": "animate", "args": [[fmt_t(v)], step_args]} for v in T_OPTIONS],
-        }],
-    )
-    style(fig, title(T_OPTIONS[start]), "class", "probability", height=440)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 74, "b": 130})
-    return fig
-
-
-def ratio_table(names: list[str], logits: np.ndarray, t: float) -> pd.DataFrame:
-    order = np.argsort(-logits, kind="stable")
-    log_ratio_t = temp.log_ratios_to_top(logits, t)
-    log_ratio_1 = temp.log_ratios_to_top(logits, 1.0)
-    return pd.DataFrame(
-        {
-            "class": [names[i] for i in order],
-            "p/p_top": np.exp(log_ratio_t[order]),
-            f"log ratio (T={fmt_t(t)})": log_ratio_t[order],
-            "log ratio (T=1)": log_ratio_1[order],
-        }
+    st.caption(
+        f"At T = {fmt_t(t)}, against the teacher as trained (T = 1). Maximum entropy for {k} classes: "
+        f"log₂ {k} = {info['max_entropy_bits']:.2f} bits (uniform)."
     )
 
 
@@ -419,49 +315,13 @@ with controls:
             source = logits_from_table(preset_name)
     names, logits = source
 
-info = temp.describe(logits, t)
-info_1 = temp.describe(logits, 1.0)
-k = len(names)
-top = int(np.argmax(logits))
-
 with readouts:
-    m1, m2, m3 = st.columns(3)
-    m1.metric(
-        "Entropy",
-        f"{info['entropy_bits']:.2f} bits",
-        delta=f"{info['entropy_bits'] - info_1['entropy_bits']:+.2f}",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help=f"How spread the soft targets are: 0 bits is one-hot, log₂ {k} = {info['max_entropy_bits']:.2f} bits is uniform.",
-        border=True,
-    )
-    m2.metric(
-        "Effective classes",
-        f"{info['effective_classes']:.2f} of {k}",
-        delta=f"{info['effective_classes'] - info_1['effective_classes']:+.2f}",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help="2 to the power of the entropy: as many equally likely classes would have the same entropy.",
-        border=True,
-    )
-    m3.metric(
-        "Dark knowledge",
-        f"{info['dark_knowledge']:.1%}",
-        delta=f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help=f"Probability outside the top class ({names[top]}): what a one-hot label throws away.",
-        border=True,
-    )
-    st.caption(
-        f"At T = {fmt_t(t)}, against the teacher as trained (T = 1). Maximum entropy for {k} classes: "
-        f"log₂ {k} = {info['max_entropy_bits']:.2f} bits (uniform)."
-    )
+    show_readouts(names, logits, t)
 
 with view:
     chart(distributions_figure(names, logits, t), key="temp_chart_dists")
     st.caption(
-        f"The argmax ({names[top]}) stays on top at every T: temperature changes how much the other classes "
+        f"The argmax ({names[int(np.argmax(logits))]}) stays on top at every T: temperature changes how much the other classes "
         "show, never their order."
     )
 
@@ -488,7 +348,7 @@ with ratio_col:
             "log ratio (T=1)": st.column_config.NumberColumn(format="%.3f", help="z_i - z_top"),
         },
     )
-    if k >= 3:
+    if len(names) >= 3:
         order = np.argsort(-logits, kind="stable")
         a, b = int(order[1]), int(order[2])
         r1 = math.exp((logits[a] - logits[b]) / 1.0)

@@ -14,9 +14,9 @@ def run_cli(*args, home):
     return subprocess.run([sys.executable, "-m", "distill_core", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_distill_on_a_user_csv_prints_the_comparison_table(toy_csv, tmp_path):
+def test_distill_on_a_user_csv_prints_the_comparison_table(toy_csv, tmp_path, tiny_model):
     out = run_cli(
-        "distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", "tiny",
+        "distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", tiny_model,
         "--teacher-epochs", "1", "--epochs", "1", "--seeds", "2", "--json", str(tmp_path / "r.json"), home=tmp_path / "h",
     )
     assert out.returncode == 0, out.stderr
@@ -29,7 +29,7 @@ def test_distill_on_a_user_csv_prints_the_comparison_table(toy_csv, tmp_path):
     assert len(report["results"]["distilled"]["per_seed"]) == 2
     assert (tmp_path / "h" / "runs" / "1" / "student" / "model.safetensors").exists()
     # the second run reuses the fine-tuned teacher
-    again = run_cli("distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", "tiny",
+    again = run_cli("distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", tiny_model,
                     "--teacher-epochs", "1", "--epochs", "1", "--seeds", "1", "--no-latency", home=tmp_path / "h")
     assert again.returncode == 0 and "teacher from cache" in again.stdout
 
@@ -46,8 +46,8 @@ def test_distill_on_a_user_csv_prints_the_comparison_table(toy_csv, tmp_path):
         (["frobnicate"], "invalid choice"),
     ],
 )
-def test_bad_input_exits_nonzero_with_one_line(args, message, tmp_path, toy_csv):
-    out = run_cli(*args, home=tmp_path / "h")
+def test_bad_input_exits_nonzero_with_one_line(args, message, tmp_path, toy_csv, tiny_model):
+    out = run_cli(*[tiny_model if a == "tiny" else a for a in args], home=tmp_path / "h")
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     last = out.stderr.strip().splitlines()[-1]
@@ -65,9 +65,9 @@ def test_tasks_lists_the_sample_tasks(tmp_path):
     assert out.returncode == 0 and "sentiment" in out.stdout
 
 
-def test_intermediate_objectives_from_the_command_line(toy_csv, tmp_path):
+def test_intermediate_objectives_from_the_command_line(toy_csv, tmp_path, tiny_model):
     out = run_cli(
-        "distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", "tiny",
+        "distill", "--data", str(toy_csv), "--text-col", "review", "--label-col", "stars", "--teacher", tiny_model,
         "--teacher-epochs", "1", "--epochs", "1", "--seeds", "1", "--no-latency", "--hidden-mse", "1", "--pkd", "0.5",
         "--layer-map", "tinybert", "--json", str(tmp_path / "r.json"), home=tmp_path / "h",
     )

@@ -40,7 +40,7 @@ def _wait(runner: JobRunner, run_id: int, timeout: float = 240) -> None:
         time.sleep(0.2)
 
 
-def test_a_full_disk_fails_the_run_clearly_and_corrupts_nothing(small_disk, monkeypatch):
+def test_a_full_disk_fails_the_run_clearly_and_corrupts_nothing(small_disk, monkeypatch, tiny_model):
     monkeypatch.setenv("DISTILL_LAB_HOME", str(small_disk))
     store = RunStore(small_disk)
     earlier = store.create("distill", "sentiment", {"note": "a finished run from before"})
@@ -49,7 +49,7 @@ def test_a_full_disk_fails_the_run_clearly_and_corrupts_nothing(small_disk, monk
     with open(small_disk / "filler.bin", "wb") as f:
         f.write(b"\0" * (5 * 1024 * 1024 + 512 * 1024))
     runner = JobRunner(store, run_fn=run_comparison, persist_every_s=0.0)
-    spec = DistillSpec(task="sentiment", teacher="tiny", teacher_epochs=1, epochs=1, seeds=[0], max_train=48, transfer_size=16,
+    spec = DistillSpec(task="sentiment", teacher=tiny_model, teacher_epochs=1, epochs=1, seeds=[0], max_train=48, transfer_size=16,
                        max_length=16, latency=False)
     run_id = runner.submit(spec)
     _wait(runner, run_id)

@@ -28,8 +28,8 @@ def test_few_per_class_is_balanced_and_seeded():
     assert a.equals(few_per_class(df, 4, seed=1))
 
 
-def test_experiment_runs_every_condition_with_the_same_steps(lab_home):
-    spec = SoftTargetSpec(task="intents", teacher="tiny", teacher_epochs=1, seeds=[0], temperatures=[2.0], epochs=1,
+def test_experiment_runs_every_condition_with_the_same_steps(lab_home, tiny_model):
+    spec = SoftTargetSpec(task="intents", teacher=tiny_model, teacher_epochs=1, seeds=[0], temperatures=[2.0], epochs=1,
                           transfer_size=64, low_data_per_class=2, max_length=16, batch_size=32)
     report = run_soft_target_experiment(spec, home=lab_home)
     conditions = [(r["regime"], r["condition"]) for r in report.rows]
@@ -44,7 +44,7 @@ def test_experiment_runs_every_condition_with_the_same_steps(lab_home):
     assert report.example is None or set(report.example["probs_t"]) == set(report.label_names)
 
 
-def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch):
+def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch, tiny_model):
     from distill_core.experiments import soft_targets as experiments
 
     real = experiments.load_sample_task
@@ -56,4 +56,4 @@ def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch):
 
     monkeypatch.setattr(experiments, "load_sample_task", no_pool)
     with pytest.raises(DistillError, match="transfer pool"):
-        run_soft_target_experiment(SoftTargetSpec(teacher="tiny"), home=lab_home)
+        run_soft_target_experiment(SoftTargetSpec(teacher=tiny_model), home=lab_home)

@@ -7,8 +7,9 @@ from distill_core.data import encode
 from distill_core.errors import DistillError
 from distill_core.evaluation import cka_matrix, linear_cka
 from distill_core.mappings import LayerMap, check_map, make_map
-from distill_core.training import Intermediate, TrainConfig, train
-from tests.conftest import toy_rows
+from distill_core.losses import OBJECTIVES, Intermediate, make_loss
+from distill_core.training import TrainConfig, train
+from tests.conftest import tiny_bert_config, toy_rows
 
 
 def test_distilbert_map_follows_the_kept_layers():
@@ -59,7 +60,7 @@ def test_cka_is_one_with_itself_and_invariant_to_orthogonal_maps():
 def tiny_pair():
     transformers = M._quiet_transformers()
     torch.manual_seed(0)
-    teacher = transformers.BertForSequenceClassification(M.tiny_bert_config(num_labels=2, layers=4)).eval()
+    teacher = transformers.BertForSequenceClassification(tiny_bert_config(num_labels=2, layers=4)).eval()
     with torch.no_grad():  # a random teacher attends almost uniformly; sharpen it so there is something to learn
         for layer in teacher.bert.encoder.layer:
             layer.attention.self.query.weight.mul_(8)
@@ -79,15 +80,15 @@ def test_copied_layers_have_cka_one_with_their_teacher_layers(tiny_pair):
     assert cka[0, 0] == pytest.approx(1.0) and cka[1, 1] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("objective", ["hidden_mse", "attention", "pkd", "cosine"])
+@pytest.mark.parametrize("objective", list(OBJECTIVES))
 def test_each_intermediate_objective_is_trained_and_logged(tiny_pair, objective):
     teacher, enc, labels = tiny_pair
     student = M.build_student(teacher, [0, 2], init="random", seed=1)
-    weight = 100.0 if objective == "attention" else 1.0  # attention MSEs are ~1e-3: scale them up to dominate
+    weight = OBJECTIVES[objective].default_weight  # 100 for attention: its MSEs are ~1e-3
     inter = Intermediate(teacher=teacher, layer_map=make_map("tinybert", 2, 4), **{objective: weight})
     logits = np.zeros((len(labels), 2), dtype=np.float32)
     events = []
-    train(student, enc, labels, TrainConfig(epochs=3, batch_size=16, learning_rate=1e-3), teacher_logits=logits, intermediate=inter, on_event=events.append)
+    train(student, enc, labels, TrainConfig(epochs=3, batch_size=16, learning_rate=1e-3), loss_fn=make_loss(logits, intermediate=inter), on_event=events.append)
     steps = [e for e in events if e["kind"] == "step"]
     assert all(objective in e for e in steps)
     assert np.mean([e[objective] for e in steps[-4:]]) < np.mean([e[objective] for e in steps[:4]])
@@ -97,8 +98,8 @@ def test_each_intermediate_objective_is_trained_and_logged(tiny_pair, objective)
 def test_hidden_loss_learns_a_projection_when_widths_differ(tiny_pair):
     teacher, enc, labels = tiny_pair
     transformers = M._quiet_transformers()
-    student = transformers.BertForSequenceClassification(M.tiny_bert_config(num_labels=2, layers=1, hidden=16, heads=2))
+    student = transformers.BertForSequenceClassification(tiny_bert_config(num_labels=2, layers=1, hidden=16, heads=2))
     inter = Intermediate(teacher=teacher, layer_map=LayerMap(((1, 2),), ()), hidden_mse=1.0)
     events = []
-    train(student, enc, labels, TrainConfig(epochs=1, batch_size=32), intermediate=inter, on_event=events.append)
+    train(student, enc, labels, TrainConfig(epochs=1, batch_size=32), loss_fn=make_loss(intermediate=inter), on_event=events.append)
     assert all("hidden_mse" in e for e in events if e["kind"] == "step")

@@ -4,10 +4,11 @@ import pytest
 from distill_core.errors import DistillError
 from distill_core.experiments.layers import EXPERIMENTS, LayerExperimentReport, LayerExperimentSpec, pkd_map, run_layer_experiment
 from distill_core.mappings import LayerMap, make_map
+from tests.conftest import tiny_model_dir
 
 
 def _tiny(experiment: str, **kw) -> LayerExperimentSpec:
-    base = dict(experiment=experiment, teacher="tiny", teacher_epochs=1, seeds=[0], epochs=1, max_train=48, transfer_size=16,
+    base = dict(experiment=experiment, teacher=tiny_model_dir(), teacher_epochs=1, seeds=[0], epochs=1, max_train=48, transfer_size=16,
                 max_length=16, general_size=64, cka_rows=24)
     return LayerExperimentSpec(**(base | kw))
 

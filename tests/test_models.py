@@ -3,13 +3,14 @@ import torch
 
 from distill_core import models as M
 from distill_core.errors import DistillError
+from tests.conftest import tiny_bert_config
 
 
 @pytest.fixture(scope="module")
 def tiny_teacher():
     transformers = M._quiet_transformers()
     torch.manual_seed(0)
-    return transformers.BertForSequenceClassification(M.tiny_bert_config(num_labels=3, layers=4)).eval()
+    return transformers.BertForSequenceClassification(tiny_bert_config(num_labels=3, layers=4)).eval()
 
 
 def _inputs():

@@ -14,7 +14,9 @@ APP = str(ROOT / "app.py")
 
 @pytest.fixture
 def distill_env(lab_home, monkeypatch):
-    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")
+    from tests.conftest import extra_presets_file
+
+    monkeypatch.setenv("DISTILL_LAB_EXTRA_PRESETS", extra_presets_file())
     return lab_home
 
 

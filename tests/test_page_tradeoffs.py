@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import click_and_wait_finished, extra_presets_file
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 FRONTIER = "Accuracy against batch-1 latency"
@@ -126,9 +128,9 @@ def test_checklist_recommendation_follows_the_answers(lab_home):
 
 
 def test_measuring_tiny_models_fills_the_tables(lab_home, monkeypatch):
-    monkeypatch.setenv("DISTILL_LAB_TEST_PRESETS", "1")  # tiny models stand in for BERT-base and friends
+    monkeypatch.setenv("DISTILL_LAB_EXTRA_PRESETS", extra_presets_file())  # tiny models stand in for BERT-base and friends
     at = open_tradeoffs()
-    at.button(key="trade_measure").click().run()
+    click_and_wait_finished(at, "trade_measure")
     assert not at.exception and not at.error, [e.value for e in at.error]
     measured = next(d.value for d in at.dataframe if "batch 1, INT8 (ms)" in d.value.columns)
     assert list(measured["model"]) == ["Tiny BERT", "Tiny DistilBERT", "Tiny student, 1 layer"]
@@ -138,7 +140,7 @@ def test_measuring_tiny_models_fills_the_tables(lab_home, monkeypatch):
     assert at.button(key="trade_measure").label == "Measure again"
 
 
-def test_a_finished_run_joins_the_frontier_and_its_student_is_evaluated_in_int8(lab_home):
+def test_a_finished_run_joins_the_frontier_and_its_student_is_evaluated_in_int8(lab_home, tiny_model):
     from distill_core import models as M
     from distill_core.runs import RunStore
     from distill_core.teacher import save_model_folder
@@ -146,13 +148,13 @@ def test_a_finished_run_joins_the_frontier_and_its_student_is_evaluated_in_int8(
     store = RunStore(lab_home)
     report = json.loads((ROOT / "assets" / "reference" / "sentiment-1layer.json").read_text())
     run_id = store.create("distill", "sentiment", report["spec"], status="running", owner="test:1")
-    model, tokenizer = M.load_teacher(M.TINY, num_labels=3)
+    model, tokenizer = M.load_teacher(tiny_model, num_labels=3)
     save_model_folder(model, tokenizer, store.artefact_dir(run_id) / "student")
     store.finish(run_id, report, artefacts=str(store.artefact_dir(run_id)))
 
     at = open_tradeoffs()
     assert f"run {run_id}" in json.dumps(frontier(at))
-    at.button(key="trade_int8_go").click().run()
+    click_and_wait_finished(at, "trade_int8_go")
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = next(d.value for d in at.dataframe if "weights" in d.value.columns)
     assert list(table["weights"]) == ["fp32", "dynamic INT8"]

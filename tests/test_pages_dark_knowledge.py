@@ -1,13 +1,14 @@
 """AppTest for the home, temperature and loss pages: the numbers shown are the engine's numbers.
 
 Runs the real app.py router, then switches page, as a browser session would. No model is loaded:
-the real-teacher mode is exercised with a stand-in teacher service.
+the real-teacher mode is exercised with the engine's teacher functions replaced by stand-ins
+(monkeypatch.setattr on distill_core.teacher) and a job runner that runs its jobs in a thread.
 """
 
 from __future__ import annotations
 
+import builtins
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +16,9 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from distill_core import teacher as teacher_service
 from distill_core import temperature as temp
 from distill_core.losses import kd_loss, kl_reductions
-from pages import _common as common
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -191,9 +192,17 @@ def test_temperature_bad_table_gives_a_warning_not_a_traceback(edits, says):
     assert_temperature_readouts(at, CAT_LOGITS, 2.0)  # the preset stands in until the table is fixed
 
 
-def fake_engine(monkeypatch, task_info="Review sentiment (3 classes)", cached=None):
-    """Stand-ins for distill_core.teacher_service and distill_core.data; records predict calls."""
+def fake_engine(monkeypatch, cached=True):
+    """Stand-ins for the teacher's logits and its warm-up job; records predict calls.
+
+    The page's job runner runs jobs in a thread here, so the stand-in warm-up runs in this process.
+    """
     import streamlit as st
+
+    from distill_core.jobs import JobRunner
+    from distill_core.paths import home_dir
+    from distill_core.runs import RunStore
+    from pages import _runtime
 
     calls = []
 
@@ -201,21 +210,24 @@ def fake_engine(monkeypatch, task_info="Review sentiment (3 classes)", cached=No
         calls.append((task_name, list(texts)))
         return np.array([[2.5, 0.5, -1.0]]), ["positive", "neutral", "negative"]
 
-    service = types.ModuleType("distill_core.teacher")
-    service.predict_logits_for = predict_logits
-    if cached is not None:
-        service.teacher_is_cached = lambda task_name: cached
-    data = types.ModuleType("distill_core.data")
-    data.SAMPLE_TASKS = {"sentiment": task_info}
-    monkeypatch.setitem(sys.modules, "distill_core.teacher", service)
-    monkeypatch.setitem(sys.modules, "distill_core.data", data)
+    monkeypatch.setattr(teacher_service, "predict_logits_for", predict_logits)
+    monkeypatch.setattr(teacher_service, "teacher_is_cached", lambda task_name: cached)
+    monkeypatch.setattr(teacher_service, "prepare_teacher", lambda spec, **kw: {"task": spec["task"]})
+    job = JobRunner(RunStore(home_dir()), isolation="thread")  # no run from another test in its memory
+    monkeypatch.setattr(_runtime, "runner", lambda: job)
     st.cache_data.clear()
-    common._BACKGROUND_JOBS.clear()  # no fine-tune left over from another test
-    return calls
+    return calls, job
 
 
 def test_real_teacher_without_the_service_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "distill_core.teacher", None)  # import fails, no model loads
+    real_import = builtins.__import__
+
+    def no_teacher(name, globals=None, locals=None, fromlist=(), level=0):
+        if name == "distill_core" and "teacher" in (fromlist or ()):
+            raise ImportError("No module named 'torch'")  # the engine's teacher can't load: no model loads
+        return real_import(name, globals, locals, fromlist, level)
+
+    monkeypatch.setattr(builtins, "__import__", no_teacher)
     at = open_page("pages/temperature.py")
     at.toggle(key="temp_real").set_value(True).run()
     assert not at.exception
@@ -223,12 +235,8 @@ def test_real_teacher_without_the_service_says_so(monkeypatch):
     assert_temperature_readouts(at, CAT_LOGITS, 2.0)
 
 
-@pytest.mark.parametrize(
-    "task_info",
-    ["Review sentiment (3 classes)", types.SimpleNamespace(title="Review sentiment", description="Short reviews.")],
-)
-def test_real_teacher_shows_the_service_distribution(monkeypatch, task_info):
-    calls = fake_engine(monkeypatch, task_info)
+def test_real_teacher_shows_the_service_distribution(monkeypatch):
+    calls, _ = fake_engine(monkeypatch)
     at = open_page("pages/temperature.py")
     assert not calls  # nothing is asked of the teacher until the mode is opened
     at.toggle(key="temp_real").set_value(True).run()
@@ -240,14 +248,14 @@ def test_real_teacher_shows_the_service_distribution(monkeypatch, task_info):
 
 
 def test_real_teacher_asks_before_a_first_fine_tune(monkeypatch):
-    calls = fake_engine(monkeypatch, cached=False)
+    calls, job = fake_engine(monkeypatch, cached=False)
     at = open_page("pages/temperature.py")
     at.toggle(key="temp_real").set_value(True).run()
     assert not calls and any("a minute or more" in i.value for i in at.info)
     assert_temperature_readouts(at, CAT_LOGITS, 2.0)  # the preset meanwhile
     at.button(key="temp_teacher_go").click().run()
     assert not at.exception
-    common.background_job("teacher-warmup:sentiment")[0].result(timeout=10)  # the background fine-tune
+    job.wait(at.session_state["temp_teacher_run_sentiment"], timeout=10)  # the warm-up job
     at.run()
     assert calls and not at.exception
     assert_temperature_readouts(at, np.array([2.5, 0.5, -1.0]), 2.0)

@@ -13,6 +13,10 @@ import pytest
 from distill_core import models as M
 from distill_core import tradeoffs as TR
 from distill_core.errors import DistillError
+from distill_core.tradeoffs.measure import _best_of_blocks
+from tests.conftest import tradeoffs_extra_presets
+
+TINY_CATALOG = [TR.Arch.from_dict(a) for a in tradeoffs_extra_presets()["catalog"]]
 
 
 # ------------------------------------------------------------------ shapes and sizes
@@ -31,27 +35,27 @@ def test_reference_shapes_are_transformers_defaults():
 
 def test_paper_scale_counts():
     # Sanh et al. 2019: about 110M and 66M; exactly these with a 2-class head
-    assert TR.count_parameters(TR.BERT_BASE).total == 109_483_778
-    assert TR.count_parameters(TR.DISTILBERT).total == 66_955_010
-    assert TR.count_parameters(TR.minilm(None)).total == 22_714_371  # the bundled teacher, 3 classes
+    assert TR.parameters_from_shape(TR.BERT_BASE).total == 109_483_778
+    assert TR.parameters_from_shape(TR.DISTILBERT).total == 66_955_010
+    assert TR.parameters_from_shape(TR.minilm(None)).total == 22_714_371  # the bundled teacher, 3 classes
 
 
-@pytest.mark.parametrize("arch", TR.tiny_catalog(), ids=lambda a: a.key)
+@pytest.mark.parametrize("arch", TINY_CATALOG, ids=lambda a: a.key)
 def test_counted_parameters_match_real_models(arch):
     model = TR.build_model(arch)
-    assert TR.count_parameters(arch).total == M.count_parameters(model)
+    assert TR.parameters_from_shape(arch).total == M.count_parameters(model)
     linear = sum(m.weight.numel() for m in model.modules() if isinstance(m, __import__("torch").nn.Linear))
-    assert TR.count_parameters(arch).linear_weights == linear
+    assert TR.parameters_from_shape(arch).linear_weights == linear
 
 
 def test_bundled_student_count_matches_build_student():
     arch = TR.minilm((0,))
-    assert TR.count_parameters(arch).total == M.count_parameters(TR.build_model(arch))
+    assert TR.parameters_from_shape(arch).total == M.count_parameters(TR.build_model(arch))
     assert arch.key == "minilm-1" and arch.student_layers == (0,)
 
 
 def test_computed_sizes_match_serialised_sizes():
-    arch = TR.tiny_catalog()[0]
+    arch = TINY_CATALOG[0]
     model = TR.build_model(arch)
     assert TR.size_mb(arch) == pytest.approx(M.serialized_size_mb(model), rel=0.02)
     assert TR.size_mb(arch, int8=True) == pytest.approx(M.serialized_size_mb(M.quantize_int8(model)), rel=0.02)
@@ -88,8 +92,8 @@ def test_shape_table_columns():
 def test_measure_models_fills_every_cell_and_reports_progress():
     seen = []
     cfg = TR.MeasureConfig(seq_len=8, batch_size=2, iterations=2, batch_iterations=1, warmup=1, int8_batch=True)
-    m = TR.measure_models(TR.tiny_catalog(), cfg, progress=lambda f, msg: seen.append((f, msg)))
-    assert [r["key"] for r in m.rows] == [a.key for a in TR.tiny_catalog()]
+    m = TR.measure_models(TINY_CATALOG, cfg, progress=lambda f, msg: seen.append((f, msg)))
+    assert [r["key"] for r in m.rows] == [a.key for a in TINY_CATALOG]
     for r in m.rows:
         for col in ("fp32_mb", "int8_mb", "b1_ms", "b1_int8_ms", "bn_ms", "bn_int8_ms"):
             assert math.isfinite(r[col]) and r[col] > 0, (r["key"], col)
@@ -98,7 +102,7 @@ def test_measure_models_fills_every_cell_and_reports_progress():
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     ratios = {r["key"]: r for r in m.ratios("tiny-bert")}
     assert ratios["tiny-bert"]["speedup_b1"] == 1.0 and ratios["tiny-bert"]["parameters_ratio"] == 1.0
-    assert set(m.latency_by_key()) == {a.key for a in TR.tiny_catalog()}
+    assert set(m.latency_by_key()) == {a.key for a in TINY_CATALOG}
     assert m.machine["cpus"] >= 1 and json.dumps(m.as_dict())
 
 
@@ -106,17 +110,17 @@ def test_measure_models_rejects_bad_input():
     with pytest.raises(DistillError, match="empty"):
         TR.measure_models([])
     with pytest.raises(DistillError, match="exceeds"):
-        TR.measure_models(TR.tiny_catalog(), TR.MeasureConfig(seq_len=4096))
+        TR.measure_models(TINY_CATALOG, TR.MeasureConfig(seq_len=4096))
 
 
 # ------------------------------------------------------------------ INT8 accuracy of a saved student
 
 
 @pytest.fixture
-def tiny_student_folder(tmp_path):
+def tiny_student_folder(tmp_path, tiny_model):
     from distill_core.teacher import save_model_folder
 
-    model, tokenizer = M.load_teacher(M.TINY, num_labels=3)
+    model, tokenizer = M.load_teacher(tiny_model, num_labels=3)
     folder = tmp_path / "student"
     save_model_folder(model, tokenizer, folder)
     return folder
@@ -296,7 +300,30 @@ def test_best_of_blocks_keeps_each_models_best_block_median():
         progress(1.0)
         return {k: Lat(v) for k, v in next(block_times).items()}
 
-    best = TR._best_of_blocks(fake_compare, {"a": None, "b": None}, 1, 8, 7, 3, 2, seen.append)
+    best = _best_of_blocks(fake_compare, {"a": None, "b": None}, 1, 8, 7, 3, 2, seen.append)
     assert best == {"a": 10.0, "b": 30.0}
     assert calls == [(3, 2), (2, 0), (2, 0)]  # 7 rounds in 3 blocks, warm-up once
     assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_measure_job_speaks_the_runners_events_and_honours_cancel():
+    import threading
+
+    from distill_core.errors import Cancelled
+
+    spec = TR.MeasureSpec.from_dict(tradeoffs_extra_presets())
+    assert spec.catalog == TINY_CATALOG and spec.config.seq_len == 16
+    config = spec.as_dict()
+    assert json.loads(json.dumps(config)) == config  # what the run store keeps compares equal to what the page asks for
+    events = []
+    m = TR.measure_job(config, on_event=events.append, cancel=threading.Event())
+    assert [r["key"] for r in m.rows] == [a.key for a in TINY_CATALOG]
+    progress = [e for e in events if e["kind"] == "progress"]
+    assert progress[-1]["fraction"] == 1.0 and all({"elapsed_s", "eta_s"} <= set(e) for e in progress)
+    assert any(e["kind"] == "phase" and e["message"].startswith("building") for e in events)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        TR.measure_job(config, on_event=events.append, cancel=stop)
+    with pytest.raises(DistillError, match="unknown architecture fields"):
+        TR.MeasureSpec.from_dict({"catalog": [{"key": "x", "colour": "red"}]})

@@ -7,10 +7,10 @@ import torch
 from distill_core import models as M
 from distill_core.data import encode
 from distill_core.errors import DistillError
-from distill_core.losses import IGNORE_LABEL
+from distill_core.losses import IGNORE_LABEL, Intermediate, make_loss
 from distill_core.errors import Cancelled
 from distill_core.training import TrainConfig, predict_logits, train
-from tests.conftest import toy_rows
+from tests.conftest import tiny_bert_config, tiny_model_dir, toy_rows
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def toy(tok):
 def _tiny(seed=0):
     transformers = M._quiet_transformers()
     torch.manual_seed(seed)
-    return transformers.BertForSequenceClassification(M.tiny_bert_config(num_labels=2))
+    return transformers.BertForSequenceClassification(tiny_bert_config(num_labels=2))
 
 
 def test_training_lowers_the_loss_and_reports_each_step(toy):
@@ -61,13 +61,13 @@ def test_distillation_reads_cached_teacher_logits_and_mixes_transfer_rows(toy):
     labels = y.copy()
     labels[48:] = IGNORE_LABEL
     events = []
-    train(_tiny(), enc, labels, TrainConfig(epochs=1, batch_size=32, temperature=2.0, alpha=0.5), teacher_logits=teacher_logits, on_event=events.append)
+    train(_tiny(), enc, labels, TrainConfig(epochs=1, batch_size=32), loss_fn=make_loss(teacher_logits, temperature=2.0, alpha=0.5), on_event=events.append)
     steps = [e for e in events if e["kind"] == "step"]
     assert all(e["soft_kl_t2"] > 0 for e in steps)
     assert any(e["hard_ce"] > 0 for e in steps)
     # with no labelled row at all, only the soft term is left
     events.clear()
-    train(_tiny(), enc, np.full(len(y), IGNORE_LABEL), TrainConfig(epochs=1, batch_size=32), teacher_logits=teacher_logits, on_event=events.append)
+    train(_tiny(), enc, np.full(len(y), IGNORE_LABEL), TrainConfig(epochs=1, batch_size=32), loss_fn=make_loss(teacher_logits), on_event=events.append)
     assert all(e["hard_ce"] == 0.0 and e["soft_kl_t2"] > 0 for e in events if e["kind"] == "step")
 
 
@@ -99,7 +99,7 @@ def test_teacher_and_its_logits_are_cached(lab_home, monkeypatch):
 
     rows = toy_rows(60)
     task = task_from_table(pd.DataFrame(rows, columns=["text", "label"]), "text", "label")
-    cfg = T.TeacherConfig(source=M.TINY, epochs=1)
+    cfg = T.TeacherConfig(source=tiny_model_dir(), epochs=1)
     first = T.get_teacher(task, cfg, lab_home)
     assert not first.cached and (lab_home / "teachers" / first.key / "model.safetensors").exists()
     second = T.get_teacher(task, cfg, lab_home)
@@ -115,21 +115,19 @@ def test_teacher_and_its_logits_are_cached(lab_home, monkeypatch):
 def test_an_attention_term_turns_off_attention_dropout_only_while_it_trains(tmp_path):
     """Attention maps come back after dropout: matching them with dropout on would chase a noisy target."""
     from distill_core.mappings import make_map
-    from distill_core.training import Intermediate
-
     teacher = _tiny()
     student = M.build_student(teacher, [0], init="teacher")
     drops = [m.dropout for m in student.modules() if type(m).__name__.endswith("SelfAttention")]
     assert drops and all(d.p > 0 for d in drops)
     seen = []
-    enc = encode(M.load_tokenizer(M.TINY), ["a b c", "d e f"] * 8, 16)
+    enc = encode(M.load_tokenizer(), ["a b c", "d e f"] * 8, 16)
 
     def on_event(e):
         if e["kind"] == "step":
             seen.append([d.p for d in drops])
 
     inter = Intermediate(teacher, make_map("distilbert", 1, 2, kept_layers=[0]), attention=1.0)
-    train(student, enc, np.zeros(16, dtype=int), TrainConfig(epochs=1, batch_size=8), on_event=on_event, intermediate=inter)
+    train(student, enc, np.zeros(16, dtype=int), TrainConfig(epochs=1, batch_size=8), on_event=on_event, loss_fn=make_loss(intermediate=inter))
     assert seen and all(p == 0.0 for ps in seen for p in ps)
     assert all(d.p > 0 for d in drops)  # restored afterwards
     assert student.config._attn_implementation == teacher.config._attn_implementation != "eager"

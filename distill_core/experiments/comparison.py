@@ -1,8 +1,8 @@
 """The honest comparison: teacher vs the same student on hard labels vs the distilled student.
 
 One call runs it all (the CLI and the live page both use it): fine-tune or reuse the teacher,
-cache its logits, then for each seed train the baseline and the distilled student on the same
-student architecture, evaluate all three on the test split and measure latency side by side.
+cache its logits, then for each seed train the student on hard labels and the distilled student on
+the same architecture, evaluate all three on the test split and measure latency side by side.
 """
 
 from __future__ import annotations
@@ -10,101 +10,36 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .. import models as M
-from ..latency import compare_latency
-from ..data import TaskData, encode, load_task
-from ..errors import DistillError
+from ..data import TaskData, load_task
 from ..evaluation import confusion, evaluate_logits
-from ..losses import IGNORE_LABEL
+from ..latency import compare_latency
+from ..losses import Intermediate, make_loss
+from ..mappings import make_map
+from ..teacher import TeacherConfig, get_teacher, save_student
 from ..temperature import softmax_t
-from ..errors import Cancelled
-from ..teacher import TeacherConfig, cached_teacher_logits, get_teacher, save_student
-from ..training import (
-    EventFn, Progress, TrainConfig, predict_logits, train,
+from ..training import EventFn, Progress, train
+from .base import (
+    EvalSet, ReportBase, TrainingRows, against_spread, cap_rows, check_cancel, emitter, eval_set, kept_layers, seed_loop, spread,
+    student_source, train_config, training_rows,
 )
+from .specs import INITS, DistillSpec
 
+__all__ = ["DistillSpec", "ModelResult", "DistillReport", "run_comparison", "student_source", "INITS", "STUDENTS"]
 
-INITS = ("pretrained", "finetuned", "random")
-
-
-def student_source(spec_init: str, teacher_source: str, fine_tuned, num_labels: int, allow_hub: bool = True, allow_local: bool = True):
-    """The model whose layers a student copies: the teacher before or after fine-tuning."""
-    if spec_init == "finetuned":
-        return fine_tuned
-    model, _ = M.load_teacher(teacher_source, num_labels, allow_hub=allow_hub, allow_local=allow_local)
-    return model.eval()
-
-
-@dataclass
-class DistillSpec:
-    """Everything that defines a run; saved with it, so a run can be reproduced from its row."""
-
-    task: str | None = "sentiment"  # a sample task, or None with data_file
-    data_file: str | None = None
-    text_col: str = "text"
-    label_col: str = "label"
-    teacher: str = M.BUNDLED  # "bundled", a folder, a hub id, or "tiny" for tests
-    teacher_epochs: int | None = None  # None: the sample task's recipe (5 for uploads)
-    teacher_lr: float | None = None  # None: the sample task's recipe (1e-4 for uploads)
-    student_layers: list[int] | None = None  # None: one teacher layer in two
-    # "pretrained": copy the kept layers of the teacher before fine-tuning (DistilBERT's recipe; the
-    # hard-label baseline then never sees the teacher); "finetuned": copy them from the fine-tuned
-    # teacher (both students inherit its task knowledge); "random": fresh weights
-    init: str = "pretrained"
-    architecture: str = "bert"  # "bert" (truncated BERT) or "distilbert"
-    temperature: float = 4.0
-    alpha: float = 0.5  # weight of the hard labels
-    epochs: int = 3
-    learning_rate: float = 1e-4
-    batch_size: int = 32
-    max_length: int = 64
-    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
-    max_train: int | None = None  # cap on labelled training rows (None: all)
-    use_transfer: bool = True  # add the task's unlabelled pool, labelled by the teacher's soft targets
-    transfer_size: int | None = None  # cap on transfer rows (None: all)
-    latency: bool = True
-    # intermediate objectives for the distilled student, weight per term (0 = off)
-    hidden_mse: float = 0.0  # FitNets / TinyBERT hidden states
-    attention: float = 0.0  # TinyBERT attention maps
-    pkd: float = 0.0  # Patient KD, normalised [CLS]
-    cosine: float = 0.0  # DistilBERT cosine on hidden states
-    layer_map: str = "distilbert"  # which teacher layer each student layer is matched to (mappings.STRATEGIES)
-
-    def validate(self) -> None:
-        if not 0.0 <= self.alpha <= 1.0:
-            raise DistillError(f"alpha must lie in [0, 1], got {self.alpha}")
-        if not 0.05 <= self.temperature <= 100:
-            raise DistillError(f"temperature must lie in [0.05, 100], got {self.temperature}")
-        if not 1 <= self.epochs <= 50:
-            raise DistillError(f"epochs must lie in 1..50, got {self.epochs}")
-        if not self.seeds or len(self.seeds) > 10:
-            raise DistillError("give 1 to 10 seeds")
-        if not 1e-6 <= self.learning_rate <= 1e-2:
-            raise DistillError(f"learning rate {self.learning_rate} is outside 1e-6..1e-2")
-        if self.max_train is not None and self.max_train < 10:
-            raise DistillError("keep at least 10 training rows")
-        if self.init == "teacher":  # the name used before "finetuned" and "pretrained" were told apart
-            self.init = "finetuned"
-        if self.init not in INITS:
-            raise DistillError(f"init must be one of {', '.join(INITS)}, got '{self.init}'")
-        if any(w < 0 or w > 1000 for w in (self.hidden_mse, self.attention, self.pkd, self.cosine)):
-            raise DistillError("objective weights must lie in [0, 1000]")
-
-    def objectives(self) -> dict[str, float]:
-        return {k: v for k, v in (("hidden_mse", self.hidden_mse), ("attention", self.attention), ("pkd", self.pkd), ("cosine", self.cosine)) if v > 0}
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+# The two students, by the keys stored in reports (results.baseline is in shipped references: the key
+# stays "baseline"; what people see is display_name("baseline"), "student, hard labels").
+STUDENTS = ("baseline", "distilled")
 
 
 @dataclass
 class ModelResult:
-    name: str  # "teacher", "baseline", "distilled"
+    name: str  # "teacher", "baseline", "distilled": stored keys; display_name() gives what is shown
     per_seed: list[dict]  # Metrics.as_dict() for each seed (one entry for the teacher)
     parameters: int
     size_mb: float
@@ -121,7 +56,7 @@ class ModelResult:
 
 
 @dataclass
-class DistillReport:
+class DistillReport(ReportBase):
     spec: dict
     task: dict
     label_names: list[str]
@@ -132,9 +67,6 @@ class DistillReport:
     teacher_cached: bool
     seconds: float
     notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "DistillReport":
@@ -149,7 +81,7 @@ class DistillReport:
         for name, r in self.results.items():
             rows.append(
                 {
-                    "model": name,
+                    "model": name,  # the stored key; formatting shows display_name(name)
                     "accuracy": r.mean("accuracy"),
                     "accuracy_std": r.std("accuracy"),
                     "macro_f1": r.mean("macro_f1"),
@@ -165,27 +97,29 @@ class DistillReport:
             )
         return rows
 
+    def _gain(self) -> tuple[float, float]:
+        """(distilled minus hard-label accuracy, the seed spread it is judged against)."""
+        b, d = self.results["baseline"], self.results["distilled"]
+        return d.mean("accuracy") - b.mean("accuracy"), spread(d.std("accuracy"), b.std("accuracy"))
+
     def outcome(self) -> str:
         """"helped", "hurt" or "same": the distilled student against hard labels, judged against the seed spread."""
-        b, d = self.results["baseline"], self.results["distilled"]
-        gain = d.mean("accuracy") - b.mean("accuracy")
-        noise = max(d.std("accuracy"), b.std("accuracy"), 0.005)
-        return "helped" if gain > noise else "hurt" if gain < -noise else "same"
+        return {1: "helped", -1: "hurt", 0: "same"}[against_spread(*self._gain())]
 
     def verdict(self) -> str:
         """A plain-language reading of the numbers, including when distillation did not help."""
         b, d, t = self.results["baseline"], self.results["distilled"], self.results["teacher"]
-        gain = d.mean("accuracy") - b.mean("accuracy")
-        noise = max(d.std("accuracy"), b.std("accuracy"), 0.005)
+        gain, noise = self._gain()
+        outcome = self.outcome()
         speed = 1.0 / self.latency_ratio if self.latency_ratio and not math.isnan(self.latency_ratio) else float("nan")
         parts = []
-        if gain > noise:
+        if outcome == "helped":
             parts.append(
                 f"Distillation helped: the distilled student scores {100 * d.mean('accuracy'):.1f}% vs "
                 f"{100 * b.mean('accuracy'):.1f}% for the same student on hard labels (+{100 * gain:.1f} points, "
                 f"more than the seed spread of {100 * noise:.1f})."
             )
-        elif gain < -noise:
+        elif outcome == "hurt":
             parts.append(
                 f"Distillation did not help here: the student trained on hard labels alone scores "
                 f"{100 * b.mean('accuracy'):.1f}% vs {100 * d.mean('accuracy'):.1f}% distilled. Try a lower "
@@ -224,139 +158,36 @@ def run_comparison(
     if spec.student_layers is not None and n_layers_known:
         M.check_layers(spec.student_layers, n_layers_known)  # fail before minutes of fine-tuning
     start = time.perf_counter()
-    emit = on_event or (lambda e: None)
+    emit = emitter(on_event)
     progress = Progress(on_event)
     task = task_data or load_task(spec.task, spec.data_file, spec.text_col, spec.label_col)
     notes = list(task.notes)
-    train_df = task.train
-    if spec.max_train and len(train_df) > spec.max_train:
-        train_df = train_df.sample(n=spec.max_train, random_state=0).reset_index(drop=True)
-        notes.append(f"training rows capped at {spec.max_train} of {len(task.train)}")
+    train_df = cap_rows(task.train, spec.max_train, notes)
     transfer = task.transfer[: spec.transfer_size] if spec.use_transfer else []
 
     tcfg = TeacherConfig.for_task(spec.task if not spec.data_file else None, spec.teacher, spec.teacher_epochs, spec.teacher_lr, spec.max_length)
-    # Plan the work so progress and ETA span the whole run (student steps cost ~layers_s / layers_t).
-    n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
-    teacher_layers_guess = n_layers_known or 12
-    n_distil = len(train_df) + len(transfer)
-    per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
-    teacher_units = len(task.train) * tcfg.epochs * teacher_layers_guess * 3
-    infer_units = (n_distil + len(task.test)) * teacher_layers_guess
-    progress.plan(per_seed * len(spec.seeds) + teacher_units + infer_units)
-
+    teacher_units, infer_units, teacher_layers_guess = _plan(progress, spec, task, len(train_df) + len(transfer), tcfg.epochs, n_layers_known)
     teacher = get_teacher(task, tcfg, home, progress.forward(teacher_layers_guess * 3), cancel, allow_hub, allow_local)
     if teacher.cached:
         progress.plan(progress.total - teacher_units)
-    tok = teacher.tokenizer
     n_teacher_layers = teacher.model.config.num_hidden_layers
-    layers = M.check_layers(spec.student_layers if spec.student_layers is not None else M.every_other_layer(n_teacher_layers), n_teacher_layers)
+    layers = kept_layers(spec.student_layers, n_teacher_layers)
 
     emit({"kind": "phase", "phase": "teacher logits", "message": "computing the teacher's soft targets (cached on disk)"})
-    test_texts = task.test["text"].tolist()
-    test_labels = task.test["label"].to_numpy()
-    teacher_test = cached_teacher_logits(teacher, test_texts, spec.max_length, home)
-    distil_texts = train_df["text"].tolist() + list(transfer)
-    teacher_train = cached_teacher_logits(teacher, distil_texts, spec.max_length, home)
+    test = eval_set(teacher, task, spec.max_length, home)
+    data = training_rows(teacher, task, train_df, transfer, spec.max_length, home)
     progress.add(infer_units)
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("cancelled after the teacher")
+    check_cancel(cancel, "cancelled after the teacher")
+    if test.encoded.truncated:
+        notes.append(f"{test.encoded.truncated} test text(s) were cut at {spec.max_length} tokens")
 
-    enc_train = encode(tok, train_df["text"].tolist(), spec.max_length)
-    enc_distil = encode(tok, distil_texts, spec.max_length)
-    enc_test = encode(tok, test_texts, spec.max_length)
-    enc_val = encode(tok, task.validation["text"].tolist(), spec.max_length)
-    val = (enc_val, task.validation["label"].to_numpy())
-    labels_train = train_df["label"].to_numpy()
-    labels_distil = np.concatenate([labels_train, np.full(len(transfer), IGNORE_LABEL)])
-    if enc_test.truncated:
-        notes.append(f"{enc_test.truncated} test text(s) were cut at {spec.max_length} tokens")
-
-    teacher_metrics = evaluate_logits(teacher_test, test_labels, task.num_labels)
-    results = {
-        "teacher": ModelResult(
-            "teacher",
-            [teacher_metrics.as_dict() | {"agreement": 1.0}],
-            M.count_parameters(teacher.model),
-            M.serialized_size_mb(teacher.model),
-            confusion(test_labels, teacher_test.argmax(1), task.num_labels).tolist(),
-        )
-    }
-    intermediate = None
-    if spec.objectives():
-        from ..mappings import make_map
-        from ..training import Intermediate
-
-        layer_map = make_map(spec.layer_map, len(layers), n_teacher_layers, kept_layers=layers)
-        intermediate = Intermediate(teacher=teacher.model, layer_map=layer_map, **spec.objectives())
-        notes.append(f"intermediate objectives {', '.join(spec.objectives())} with the {spec.layer_map} layer map; "
-                     "teacher activations computed per batch (no grad), logits from the disk cache")
+    results = {"teacher": _teacher_result(teacher.model, test)}
+    intermediate = _intermediate(spec, teacher.model, layers, n_teacher_layers, notes)
     init_from = student_source(spec.init, spec.teacher, teacher.model, task.num_labels, allow_hub, allow_local)
-    runs: dict[str, list[dict]] = {"baseline": [], "distilled": []}
-    seconds = {"baseline": 0.0, "distilled": 0.0}
-    first_models: dict[str, object] = {}
-    first_logits: dict[str, np.ndarray] = {}
-    student_units = len(layers) * 3
-    same_steps = spec.epochs * math.ceil(len(enc_distil) / spec.batch_size)
-    for seed in spec.seeds:
-        for kind in ("baseline", "distilled"):
-            student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", architecture=spec.architecture, seed=seed)
-            cfg = TrainConfig(
-                epochs=spec.epochs,
-                learning_rate=spec.learning_rate,
-                batch_size=spec.batch_size,
-                max_length=spec.max_length,
-                seed=seed,
-                temperature=spec.temperature,
-                alpha=spec.alpha,
-            )
-            phase = f"{kind} seed {seed}"
-            emit({"kind": "phase", "phase": phase, "message": f"training the {'distilled' if kind == 'distilled' else 'hard-label'} student (seed {seed})"})
-            if kind == "baseline":  # as many optimiser steps as the distilled student: a gain is not just more compute
-                res = train(student, enc_train, labels_train, cfg, validation=val, on_event=progress.forward(student_units),
-                            cancel=cancel, phase=phase, max_steps=same_steps)
-            else:
-                res = train(
-                    student, enc_distil, labels_distil, cfg, teacher_logits=teacher_train, validation=val,
-                    on_event=progress.forward(student_units), cancel=cancel, phase=phase, intermediate=intermediate,
-                )
-            seconds[kind] += res.seconds
-            logits = predict_logits(student, enc_test)
-            metrics = evaluate_logits(logits, test_labels, task.num_labels, teacher_logits=teacher_test)
-            runs[kind].append(metrics.as_dict() | {"seed": seed, "examples_per_s": res.examples_per_s})
-            emit({"kind": "result", "phase": phase, "model": kind, "seed": seed, **metrics.as_dict()})
-            if kind not in first_models:
-                first_models[kind], first_logits[kind] = student, logits
-
-    student = first_models["distilled"]
-    student_params = M.count_parameters(student)
-    student_size = M.serialized_size_mb(student)
-    for kind in ("baseline", "distilled"):
-        results[kind] = ModelResult(
-            kind, runs[kind], student_params, student_size,
-            confusion(test_labels, first_logits[kind].argmax(1), task.num_labels).tolist(), seconds[kind],
-        )
-
-    latency_ms: dict[str, float] = {}
-    ratio = float("nan")
-    if spec.latency:
-        emit({"kind": "phase", "phase": "latency", "message": "measuring batch-1 latency, teacher and student side by side"})
-        lat = compare_latency({"teacher": teacher.model, "student": student}, batch_size=1, seq_len=spec.max_length, iterations=40)
-        latency_ms = {k: v.p50_ms for k, v in lat.items()}
-        ratio = latency_ms["student"] / latency_ms["teacher"]
-
-    t_probs = softmax_t(teacher_test, 1.0)
-    s_pred = first_logits["distilled"].argmax(1)
-    disagreements = []
-    for i in np.flatnonzero(s_pred != teacher_test.argmax(1))[:200]:
-        disagreements.append(
-            {
-                "text": test_texts[i],
-                "label": task.label_names[test_labels[i]],
-                "teacher": task.label_names[int(teacher_test[i].argmax())],
-                "student": task.label_names[int(s_pred[i])],
-                "teacher_probs": {n: float(p) for n, p in zip(task.label_names, t_probs[i])},
-            }
-        )
+    students = _train_students(spec, layers, init_from, data, test, intermediate, progress, emit, cancel)
+    results.update({kind: s.result for kind, s in students.items()})
+    student = students["distilled"].model
+    latency_ms, ratio = _latency(spec, teacher.model, student, emit)
 
     report = DistillReport(
         spec=spec.as_dict() | {"student_layers": layers},
@@ -365,15 +196,119 @@ def run_comparison(
         results=results,
         latency_ms=latency_ms,
         latency_ratio=ratio,
-        disagreements=disagreements,
+        disagreements=_disagreements(test, students["distilled"].logits, task.label_names),
         teacher_cached=teacher.cached,
         seconds=time.perf_counter() - start,
         notes=notes,
     )
     if artefact_dir is not None:
-        _save_student(student, tok, report, Path(artefact_dir))
+        _save_student(student, teacher.tokenizer, report, Path(artefact_dir))
     progress.finish()
     return report
+
+
+def _plan(progress: Progress, spec: DistillSpec, task: TaskData, n_distil: int, teacher_epochs: int,
+          n_layers_known: int | None) -> tuple[float, float, int]:
+    """Plan the work so progress and ETA span the whole run (student steps cost ~layers_s / layers_t).
+
+    Returns (teacher fine-tuning units, teacher inference units, the teacher depth guessed).
+    """
+    n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
+    teacher_layers_guess = n_layers_known or 12
+    per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
+    teacher_units = len(task.train) * teacher_epochs * teacher_layers_guess * 3
+    infer_units = (n_distil + len(task.test)) * teacher_layers_guess
+    progress.plan(per_seed * len(spec.seeds) + teacher_units + infer_units)
+    return teacher_units, infer_units, teacher_layers_guess
+
+
+def _teacher_result(teacher_model, test: EvalSet) -> ModelResult:
+    metrics = evaluate_logits(test.teacher_logits, test.labels, test.num_labels)
+    return ModelResult(
+        "teacher",
+        [metrics.as_dict() | {"agreement": 1.0}],
+        M.count_parameters(teacher_model),
+        M.serialized_size_mb(teacher_model),
+        confusion(test.labels, test.teacher_logits.argmax(1), test.num_labels).tolist(),
+    )
+
+
+def _intermediate(spec: DistillSpec, teacher_model, layers: list[int], n_teacher_layers: int, notes: list[str]) -> Intermediate | None:
+    """The distilled student's intermediate objectives, if the spec weighs any."""
+    if not spec.objectives():
+        return None
+    layer_map = make_map(spec.layer_map, len(layers), n_teacher_layers, kept_layers=layers)
+    notes.append(f"intermediate objectives {', '.join(spec.objectives())} with the {spec.layer_map} layer map; "
+                 "teacher activations computed per batch (no grad), logits from the disk cache")
+    return Intermediate(teacher=teacher_model, layer_map=layer_map, **spec.objectives())
+
+
+@dataclass
+class _Student:
+    result: ModelResult
+    model: object  # the first seed's student
+    logits: np.ndarray  # (test rows, classes) of the first seed's student
+
+
+def _train_students(spec: DistillSpec, layers: list[int], init_from, data: TrainingRows, test: EvalSet,
+                    intermediate: Intermediate | None, progress: Progress, emit: EventFn, cancel) -> dict[str, _Student]:
+    """Both students for every seed, seed-major; one ModelResult each, with the first seed's model kept."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in STUDENTS}
+    seconds = {kind: 0.0 for kind in STUDENTS}
+    first: dict[str, tuple[object, np.ndarray]] = {}
+    student_units = len(layers) * 3
+    same_steps = spec.epochs * math.ceil(len(data.enc_distil) / spec.batch_size)
+    name = lambda seed, kind: f"{kind} seed {seed}"  # phases are stored with the run's curves: keys, not display names
+    message = lambda seed, kind, phase: f"training the {'distilled student' if kind == 'distilled' else 'student on hard labels'} (seed {seed})"
+    for seed, kind, phase in seed_loop(spec.seeds, list(STUDENTS), emit, phase_name=name, message=message):
+        student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", architecture=spec.architecture, seed=seed)
+        cfg = train_config(spec, seed)
+        on_event = progress.forward(student_units)
+        if kind == "baseline":  # as many optimiser steps as the distilled student: a gain is not just more compute
+            res = train(student, data.enc_labelled, data.labels, cfg, validation=data.validation, on_event=on_event,
+                        cancel=cancel, phase=phase, max_steps=same_steps)
+        else:
+            loss = make_loss(data.teacher_distil, temperature=spec.temperature, alpha=spec.alpha, intermediate=intermediate)
+            res = train(student, data.enc_distil, data.labels_distil, cfg, loss_fn=loss, validation=data.validation,
+                        on_event=on_event, cancel=cancel, phase=phase)
+        seconds[kind] += res.seconds
+        logits, metrics = test.score(student)
+        runs[kind].append(metrics | {"seed": seed, "examples_per_s": res.examples_per_s})
+        emit({"kind": "result", "phase": phase, "model": kind, "seed": seed, **metrics})
+        first.setdefault(kind, (student, logits))
+    student = first["distilled"][0]  # both students share the architecture: one size for both
+    params, size = M.count_parameters(student), M.serialized_size_mb(student)
+    return {
+        kind: _Student(ModelResult(kind, runs[kind], params, size, confusion(test.labels, first[kind][1].argmax(1), test.num_labels).tolist(),
+                                   seconds[kind]), *first[kind])
+        for kind in STUDENTS
+    }
+
+
+def _latency(spec: DistillSpec, teacher_model, student, emit: EventFn) -> tuple[dict[str, float], float]:
+    """(batch-1 p50 per model, student / teacher), measured side by side; empty and NaN when the spec skips it."""
+    if not spec.latency:
+        return {}, float("nan")
+    emit({"kind": "phase", "phase": "latency", "message": "measuring batch-1 latency, teacher and student side by side"})
+    lat = compare_latency({"teacher": teacher_model, "student": student}, batch_size=1, seq_len=spec.max_length, iterations=40)
+    latency_ms = {k: v.p50_ms for k, v in lat.items()}
+    return latency_ms, latency_ms["student"] / latency_ms["teacher"]
+
+
+def _disagreements(test: EvalSet, student_logits: np.ndarray, label_names: list[str], most: int = 200) -> list[dict]:
+    """Test rows where the (first seed's) distilled student and the teacher differ, with the teacher's probabilities."""
+    t_probs = softmax_t(test.teacher_logits, 1.0)
+    s_pred = student_logits.argmax(1)
+    return [
+        {
+            "text": test.texts[i],
+            "label": label_names[test.labels[i]],
+            "teacher": label_names[int(test.teacher_logits[i].argmax())],
+            "student": label_names[int(s_pred[i])],
+            "teacher_probs": {n: float(p) for n, p in zip(label_names, t_probs[i])},
+        }
+        for i in np.flatnonzero(s_pred != test.teacher_logits.argmax(1))[:most]
+    ]
 
 
 def _save_student(student, tokenizer, report: DistillReport, folder: Path) -> None:

@@ -19,7 +19,7 @@ import json
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,48 +29,17 @@ from .. import models as M
 from ..data import TASKS_DIR, encode, load_sample_task
 from ..errors import DistillError
 from ..evaluation import confusion, evaluate_logits
-from ..losses import IGNORE_LABEL
-from ..temperature import softmax_t
-from ..errors import Cancelled
+from ..losses import IGNORE_LABEL, make_loss
 from ..teacher import TeacherConfig, cached_teacher_logits, get_teacher
-from ..training import EventFn, Progress, TrainConfig, predict_logits, train
+from ..temperature import softmax_t
+from ..training import EventFn, Progress, train
+from .base import (
+    HARD_LABELS, ReportBase, against_spread, emitter, eval_set, kept_layers, seed_loop, seed_summary, spread, student_source,
+    train_config,
+)
+from .specs import HARD, PSEUDO, SoftTargetSpec
 
-
-@dataclass
-class SoftTargetSpec:
-    task: str = "intents"
-    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
-    temperatures: list[float] = field(default_factory=lambda: [1.0, 2.0, 4.0])
-    alpha: float = 0.5  # weight of the hard labels on labelled rows
-    # a transfer row's soft term weighs as much as a pseudo-labelled row's CE (None: the batch-mean
-    # KD loss, where transfer rows get only the (1 - alpha) share and learn at half speed)
-    unlabelled_weight: float | None = 1.0
-    epochs: int = 2  # passes over labelled + transfer rows; every condition gets that many steps
-    learning_rate: float = 5e-4  # at 1e-4 the ~116 steps left every student far from converged (hard labels 68.6%)
-    batch_size: int = 32
-    max_length: int = 48
-    transfer_size: int | None = 1200  # rows of the transfer pool used (None: all)
-    low_data_per_class: int | None = 10  # the low-data regime's labelled rows per class (None: skip)
-    student_layers: list[int] | None = None  # None: one teacher layer in two
-    teacher_epochs: int | None = None  # None: the task's recipe
-    teacher_lr: float | None = None
-    teacher: str = M.BUNDLED  # "tiny" in tests
-    init: str = "pretrained"  # students copy the teacher's layers from before its fine-tuning, so the
-    # low-data regime's students see only their few labels (and the teacher's outputs), nothing more
-
-    def validate(self) -> None:
-        if not self.seeds or not self.temperatures:
-            raise DistillError("give at least one seed and one temperature")
-        if any(not 0.05 <= t <= 100 for t in self.temperatures):
-            raise DistillError("temperatures must lie in [0.05, 100]")
-        if not 0.0 <= self.alpha <= 1.0:
-            raise DistillError(f"alpha must lie in [0, 1], got {self.alpha}")
-
-    def conditions(self) -> list[str]:
-        return ["hard", "pseudo"] + [f"soft T={t:g}" for t in self.temperatures]
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+__all__ = ["SoftTargetSpec", "ExperimentReport", "run_soft_target_experiment", "load_groups", "group_errors", "few_per_class"]
 
 
 def load_groups(task: str) -> dict[str, str]:
@@ -99,7 +68,7 @@ def few_per_class(df: pd.DataFrame, per_class: int, seed: int = 0) -> pd.DataFra
 
 
 @dataclass
-class ExperimentReport:
+class ExperimentReport(ReportBase):
     spec: dict
     label_names: list[str]
     teacher: dict  # test metrics of the teacher
@@ -108,45 +77,35 @@ class ExperimentReport:
     seconds: float
     notes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ExperimentReport":
-        return cls(**d)
-
     def summary(self) -> pd.DataFrame:
         """Mean and spread over seeds for each regime and condition."""
-        df = pd.DataFrame(self.rows)
         metrics = ["accuracy", "macro_f1", "agreement", "within_group_error", "cross_group_error"]
-        out = df.groupby(["regime", "condition"], sort=False)[metrics].agg(["mean", "std"]).reset_index()
-        out.columns = [a if not b else f"{a}_{b}" for a, b in out.columns]
-        out["seeds"] = df.groupby(["regime", "condition"], sort=False).size().to_numpy()
-        return out
+        return seed_summary(self.rows, ["regime", "condition"], metrics)[1]
 
     def reading(self) -> list[str]:
         """A plain reading per regime: did soft targets beat hard pseudo-labels beyond the seed spread?"""
-        s = self.summary()
-        lines = []
-        for regime, grp in s.groupby("regime", sort=False):
-            by = grp.set_index("condition")
-            hard, pseudo = by.loc["hard"], by.loc["pseudo"]
-            soft = by[by.index.str.startswith("soft")]
-            best = soft["accuracy_mean"].idxmax()
-            noise = max(float(np.nan_to_num(by["accuracy_std"]).max()), 0.005)
-            gain_soft = soft.loc[best, "accuracy_mean"] - pseudo["accuracy_mean"]
-            gain_transfer = pseudo["accuracy_mean"] - hard["accuracy_mean"]
-            line = f"{regime}: hard labels {100 * hard['accuracy_mean']:.1f}%, teacher pseudo-labels {100 * pseudo['accuracy_mean']:.1f}%, best soft targets ({best}) {100 * soft.loc[best, 'accuracy_mean']:.1f}%. "
-            line += (f"The transfer set added {100 * gain_transfer:+.1f} points. " if abs(gain_transfer) > noise
-                     else "The transfer set made no clear difference. ")
-            if gain_soft > noise:
-                line += f"Soft targets beat hard pseudo-labels by {100 * gain_soft:.1f} points, more than the seed spread ({100 * noise:.1f})."
-            elif gain_soft < -noise:
-                line += f"Soft targets did worse than hard pseudo-labels ({100 * gain_soft:+.1f} points)."
-            else:
-                line += f"Soft targets did not beat hard pseudo-labels beyond the seed spread ({100 * gain_soft:+.1f} vs ±{100 * noise:.1f} points)."
-            lines.append(line)
-        return lines
+        return [_read_regime(regime, grp.set_index("condition")) for regime, grp in self.summary().groupby("regime", sort=False)]
+
+
+def _read_regime(regime: str, by: pd.DataFrame) -> str:
+    hard, pseudo = by.loc[HARD], by.loc[PSEUDO]
+    soft = by[by.index.str.startswith("soft")]
+    best = soft["accuracy_mean"].idxmax()
+    noise = spread(*by["accuracy_std"])
+    gain_soft = soft.loc[best, "accuracy_mean"] - pseudo["accuracy_mean"]
+    gain_transfer = pseudo["accuracy_mean"] - hard["accuracy_mean"]
+    line = (f"{regime}: {HARD_LABELS} {100 * hard['accuracy_mean']:.1f}%, teacher pseudo-labels {100 * pseudo['accuracy_mean']:.1f}%, "
+            f"best soft targets ({best}) {100 * soft.loc[best, 'accuracy_mean']:.1f}%. ")
+    line += (f"The transfer set added {100 * gain_transfer:+.1f} points. " if against_spread(gain_transfer, noise)
+             else "The transfer set made no clear difference. ")
+    verdict = against_spread(gain_soft, noise)
+    if verdict > 0:
+        line += f"Soft targets beat hard pseudo-labels by {100 * gain_soft:.1f} points, more than the seed spread ({100 * noise:.1f})."
+    elif verdict < 0:
+        line += f"Soft targets did worse than hard pseudo-labels ({100 * gain_soft:+.1f} points)."
+    else:
+        line += f"Soft targets did not beat hard pseudo-labels beyond the seed spread ({100 * gain_soft:+.1f} vs ±{100 * noise:.1f} points)."
+    return line
 
 
 def _confusable_example(texts: list[str], teacher_logits: np.ndarray, label_names: list[str], groups: dict[str, str], temperature: float) -> dict | None:
@@ -179,70 +138,71 @@ def run_soft_target_experiment(
 ) -> ExperimentReport:
     spec.validate()
     start = time.perf_counter()
-    emit = on_event or (lambda e: None)
+    emit = emitter(on_event)
     task = load_sample_task(spec.task)
     if not task.transfer:
         raise DistillError(f"task '{spec.task}' has no transfer pool: this experiment needs unlabelled text")
     groups = load_groups(spec.task)
     transfer = task.transfer[: spec.transfer_size] if spec.transfer_size else task.transfer
     teacher = get_teacher(task, TeacherConfig.for_task(spec.task, spec.teacher, spec.teacher_epochs, spec.teacher_lr), home, on_event, cancel)
-    tok = teacher.tokenizer
-    layers = M.check_layers(spec.student_layers or M.every_other_layer(teacher.model.config.num_hidden_layers), teacher.model.config.num_hidden_layers)
-
-    from .comparison import student_source
-
+    layers = kept_layers(spec.student_layers or None, teacher.model.config.num_hidden_layers)
     init_from = student_source(spec.init, spec.teacher, teacher.model, task.num_labels)
     emit({"kind": "phase", "phase": "teacher logits", "message": "the teacher labels the transfer pool (cached on disk)"})
-    test_texts, test_labels = task.test["text"].tolist(), task.test["label"].to_numpy()
-    teacher_test = cached_teacher_logits(teacher, test_texts, spec.max_length, home)
+    test = eval_set(teacher, task, spec.max_length, home)
     teacher_transfer = cached_teacher_logits(teacher, list(transfer), spec.max_length, home)
-    teacher_metrics = evaluate_logits(teacher_test, test_labels, task.num_labels).as_dict() | group_errors(test_labels, teacher_test.argmax(1), task.label_names, groups)
-    enc_test = encode(tok, test_texts, spec.max_length)
+    teacher_metrics = (evaluate_logits(test.teacher_logits, test.labels, task.num_labels).as_dict()
+                       | group_errors(test.labels, test.teacher_logits.argmax(1), task.label_names, groups))
 
     regimes = {"all labels": task.train}
     if spec.low_data_per_class:
         regimes[f"{spec.low_data_per_class} labels per class"] = few_per_class(task.train, spec.low_data_per_class)
-    def steps_for(labelled) -> int:  # the same for every condition of a regime
-        return spec.epochs * math.ceil((len(labelled) + len(transfer)) / spec.batch_size)
-
+    steps = {regime: spec.epochs * math.ceil((len(labelled) + len(transfer)) / spec.batch_size)  # the same for every condition
+             for regime, labelled in regimes.items()}
     progress = Progress(on_event)  # in examples: every condition of a regime trains steps x batch of them
-    progress.plan(sum(steps_for(lab) for lab in regimes.values()) * spec.batch_size * len(spec.conditions()) * len(spec.seeds))
+    progress.plan(sum(steps.values()) * spec.batch_size * len(spec.conditions()) * len(spec.seeds))
     rows = []
     for regime, labelled in regimes.items():
-        lab_texts = labelled["text"].tolist()
-        lab_y = labelled["label"].to_numpy()
-        teacher_lab = cached_teacher_logits(teacher, lab_texts, spec.max_length, home)
-        enc_lab = encode(tok, lab_texts, spec.max_length)
-        enc_all = encode(tok, lab_texts + list(transfer), spec.max_length)
-        steps = steps_for(labelled)
-        for seed in spec.seeds:
-            for condition in spec.conditions():
-                phase = f"{regime} · {condition} · seed {seed}"
-                emit({"kind": "phase", "phase": phase, "message": f"training: {phase}"})
-                student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", seed=seed)
-                cfg = TrainConfig(epochs=spec.epochs, learning_rate=spec.learning_rate, batch_size=spec.batch_size,
-                                  max_length=spec.max_length, seed=seed, alpha=spec.alpha)
-                if condition == "hard":
-                    train(student, enc_lab, lab_y, cfg, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
-                elif condition == "pseudo":
-                    y = np.concatenate([lab_y, teacher_transfer.argmax(1)])
-                    train(student, enc_all, y, cfg, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
-                else:
-                    cfg.temperature = float(condition.split("=")[1])
-                    cfg.unlabelled_weight = spec.unlabelled_weight
-                    y = np.concatenate([lab_y, np.full(len(transfer), IGNORE_LABEL)])
-                    logits = np.concatenate([teacher_lab, teacher_transfer])
-                    train(student, enc_all, y, cfg, teacher_logits=logits, on_event=progress.forward(), cancel=cancel, phase=phase, max_steps=steps)
-                pred_logits = predict_logits(student, enc_test)
-                m = evaluate_logits(pred_logits, test_labels, task.num_labels, teacher_logits=teacher_test).as_dict()
-                row = {"regime": regime, "condition": condition, "seed": seed, "labelled": len(labelled), "transfer": len(transfer) if condition != "hard" else 0,
-                       "steps": steps, **m, **group_errors(test_labels, pred_logits.argmax(1), task.label_names, groups)}
-                if seed == spec.seeds[0]:
-                    row["confusion"] = confusion(test_labels, pred_logits.argmax(1), task.num_labels).tolist()
-                rows.append(row)
-                emit({"kind": "result", "phase": phase, "model": condition, **{k: v for k, v in row.items() if k != "confusion"}})
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("cancelled")
+        pools = _Pools(teacher, labelled, transfer, teacher_transfer, spec.max_length, home)
+        for seed, condition, phase in seed_loop(spec.seeds, spec.conditions(), emit, cancel,
+                                                phase_name=lambda seed, c: f"{regime} · {c} · seed {seed}"):
+            student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", seed=seed)
+            _train_condition(spec, condition, student, train_config(spec, seed), pools, steps[regime],
+                             progress.forward(), cancel, phase)
+            logits, metrics = test.score(student)
+            row = {"regime": regime, "condition": condition, "seed": seed, "labelled": len(labelled),
+                   "transfer": len(transfer) if condition != HARD else 0, "steps": steps[regime], **metrics,
+                   **group_errors(test.labels, logits.argmax(1), task.label_names, groups)}
+            if seed == spec.seeds[0]:
+                row["confusion"] = confusion(test.labels, logits.argmax(1), task.num_labels).tolist()
+            rows.append(row)
+            emit({"kind": "result", "phase": phase, "model": condition, **{k: v for k, v in row.items() if k != "confusion"}})
     progress.finish()
-    example = _confusable_example(test_texts, teacher_test, task.label_names, groups, max(spec.temperatures))
+    example = _confusable_example(test.texts, test.teacher_logits, task.label_names, groups, max(spec.temperatures))
     return ExperimentReport(spec.as_dict(), task.label_names, teacher_metrics, rows, example, time.perf_counter() - start)
+
+
+class _Pools:
+    """One regime's training rows: the labelled rows alone, and those followed by the transfer pool."""
+
+    def __init__(self, teacher, labelled: pd.DataFrame, transfer: list[str], teacher_transfer: np.ndarray, max_length: int,
+                 home: Path | None):
+        texts = labelled["text"].tolist()
+        self.labels = labelled["label"].to_numpy()  # (labelled,)
+        self.teacher_labelled = cached_teacher_logits(teacher, texts, max_length, home)  # (labelled, classes)
+        self.teacher_transfer = teacher_transfer  # (transfer, classes)
+        self.enc_labelled = encode(teacher.tokenizer, texts, max_length)
+        self.enc_all = encode(teacher.tokenizer, texts + list(transfer), max_length)
+
+
+def _train_condition(spec: SoftTargetSpec, condition: str, student, cfg, pools: _Pools, steps: int, on_event, cancel, phase: str) -> None:
+    """Train one condition for ``steps`` optimiser steps: hard labels, teacher argmax labels, or soft targets at T."""
+    if condition == HARD:
+        train(student, pools.enc_labelled, pools.labels, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+    elif condition == PSEUDO:
+        y = np.concatenate([pools.labels, pools.teacher_transfer.argmax(1)])
+        train(student, pools.enc_all, y, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+    else:
+        y = np.concatenate([pools.labels, np.full(len(pools.teacher_transfer), IGNORE_LABEL)])
+        logits = np.concatenate([pools.teacher_labelled, pools.teacher_transfer])  # (labelled + transfer, classes)
+        loss = make_loss(logits, temperature=float(condition.split("=")[1]), alpha=spec.alpha, unlabelled_weight=spec.unlabelled_weight)
+        train(student, pools.enc_all, y, cfg, loss_fn=loss, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)

@@ -94,7 +94,9 @@ def app_url(tmp_path_factory) -> str:
     _playwright_or_skip()
     home = tmp_path_factory.mktemp("distill_lab_home")
     env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env.setdefault("DISTILL_LAB_TEST_PRESETS", "1")  # the live-distillation page's seconds-long tiny preset
+    from tests.conftest import extra_presets_file
+
+    env.setdefault("DISTILL_LAB_EXTRA_PRESETS", extra_presets_file())  # the pages' seconds-long tiny presets
     port = free_port()
     log_path = home / "streamlit.log"
     process = start_streamlit(ROOT / "app.py", port, env, log_path)

@@ -8,13 +8,14 @@ import signal
 import time
 
 from distill_core.runs import RunStore
+from tests.conftest import extra_presets_file
 from tests.e2e.conftest import ROOT, free_port, start_streamlit, stop_streamlit, wait_healthy
 
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 def _serve(home, log_name):
-    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1", "DISTILL_LAB_TEST_PRESETS": "1"}
+    env = {**os.environ, "DISTILL_LAB_HOME": str(home), "HF_HUB_OFFLINE": "1", "DISTILL_LAB_EXTRA_PRESETS": extra_presets_file()}
     port = free_port()
     log = home / log_name
     process = start_streamlit(ROOT / "app.py", port, env, log)

@@ -1,0 +1,184 @@
+"""The specs of the experiments: every default lives here, once.
+
+Plain dataclasses with a comment per field (nanoGPT's config style). The CLI builds its options from
+them (``SpecBase.default``) and the pages take their defaults from them, so a run from the command
+line and the same run from a page are one spec. No torch here: the parser and the pages load this
+module without loading a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import DistillError
+from ..mappings import STRATEGIES as LAYER_MAPS
+from .base import SpecBase, check_alpha, check_learning_rate, check_temperature
+
+__all__ = ["DistillSpec", "SoftTargetSpec", "LayerExperimentSpec", "EXPERIMENTS", "INITS", "ARCHITECTURES", "LAYER_MAPS",
+           "OBJECTIVE_FIELDS", "BUNDLED", "HARD", "PSEUDO"]
+
+BUNDLED = "bundled"  # = models.BUNDLED, the offline teacher (not imported from there: models loads torch)
+ARCHITECTURES = ("bert", "distilbert")
+# the intermediate objectives a DistillSpec can weigh: the field names are the keys of losses.OBJECTIVES
+OBJECTIVE_FIELDS = ("hidden_mse", "attention", "pkd", "cosine")
+# The soft-target experiment's condition keys, stored in reports and assets/reference/soft_targets_intents.json:
+# base.display_name("hard") is what is shown.
+HARD, PSEUDO = "hard", "pseudo"
+
+
+INITS = ("pretrained", "finetuned", "random")
+
+
+@dataclass
+class DistillSpec(SpecBase):
+    """Everything that defines a run; saved with it, so a run can be reproduced from its row."""
+
+    task: str | None = "sentiment"  # a sample task, or None with data_file
+    data_file: str | None = None
+    text_col: str = "text"
+    label_col: str = "label"
+    teacher: str = BUNDLED  # "bundled", a model folder, or a hub id
+    teacher_epochs: int | None = None  # None: the sample task's recipe (5 for uploads)
+    teacher_lr: float | None = None  # None: the sample task's recipe (1e-4 for uploads)
+    student_layers: list[int] | None = None  # None: one teacher layer in two
+    # "pretrained": copy the kept layers of the teacher before fine-tuning (DistilBERT's recipe; the
+    # hard-label baseline then never sees the teacher); "finetuned": copy them from the fine-tuned
+    # teacher (both students inherit its task knowledge); "random": fresh weights
+    init: str = "pretrained"
+    architecture: str = "bert"  # "bert" (truncated BERT) or "distilbert"
+    temperature: float = 4.0
+    alpha: float = 0.5  # weight of the hard labels
+    epochs: int = 3
+    learning_rate: float = 1e-4
+    batch_size: int = 32
+    max_length: int = 64
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    max_train: int | None = None  # cap on labelled training rows (None: all)
+    use_transfer: bool = True  # add the task's unlabelled pool, labelled by the teacher's soft targets
+    transfer_size: int | None = None  # cap on transfer rows (None: all)
+    latency: bool = True
+    # intermediate objectives for the distilled student, weight per term (0 = off)
+    hidden_mse: float = 0.0  # FitNets / TinyBERT hidden states
+    attention: float = 0.0  # TinyBERT attention maps
+    pkd: float = 0.0  # Patient KD, normalised [CLS]
+    cosine: float = 0.0  # DistilBERT cosine on hidden states
+    layer_map: str = "distilbert"  # which teacher layer each student layer is matched to (mappings.STRATEGIES)
+
+    def validate(self) -> None:
+        check_alpha(self.alpha)
+        check_temperature(self.temperature)
+        if not 1 <= self.epochs <= 50:
+            raise DistillError(f"epochs must lie in 1..50, got {self.epochs}")
+        if not self.seeds or len(self.seeds) > 10:
+            raise DistillError("give 1 to 10 seeds")
+        check_learning_rate(self.learning_rate)
+        if self.max_train is not None and self.max_train < 10:
+            raise DistillError("keep at least 10 training rows")
+        if self.init == "teacher":  # the name used before "finetuned" and "pretrained" were told apart
+            self.init = "finetuned"
+        if self.init not in INITS:
+            raise DistillError(f"init must be one of {', '.join(INITS)}, got '{self.init}'")
+        if any(w < 0 or w > 1000 for w in (getattr(self, name) for name in OBJECTIVE_FIELDS)):
+            raise DistillError("objective weights must lie in [0, 1000]")
+
+    def objectives(self) -> dict[str, float]:
+        """The intermediate objectives in use and their weights."""
+        return {name: getattr(self, name) for name in OBJECTIVE_FIELDS if getattr(self, name) > 0}
+
+
+@dataclass
+class SoftTargetSpec(SpecBase):
+    task: str = "intents"
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    temperatures: list[float] = field(default_factory=lambda: [1.0, 2.0, 4.0])
+    alpha: float = 0.5  # weight of the hard labels on labelled rows
+    # a transfer row's soft term weighs as much as a pseudo-labelled row's CE (None: the batch-mean
+    # KD loss, where transfer rows get only the (1 - alpha) share and learn at half speed)
+    unlabelled_weight: float | None = 1.0
+    epochs: int = 2  # passes over labelled + transfer rows; every condition gets that many steps
+    learning_rate: float = 5e-4  # at 1e-4 the ~116 steps left every student far from converged (hard labels 68.6%)
+    batch_size: int = 32
+    max_length: int = 48
+    transfer_size: int | None = 1200  # rows of the transfer pool used (None: all)
+    low_data_per_class: int | None = 10  # the low-data regime's labelled rows per class (None: skip)
+    student_layers: list[int] | None = None  # None: one teacher layer in two
+    teacher_epochs: int | None = None  # None: the task's recipe
+    teacher_lr: float | None = None
+    teacher: str = BUNDLED  # or a model folder (the tests pass a tiny one)
+    init: str = "pretrained"  # students copy the teacher's layers from before its fine-tuning, so the
+    # low-data regime's students see only their few labels (and the teacher's outputs), nothing more
+
+    def validate(self) -> None:
+        if not self.seeds or not self.temperatures:
+            raise DistillError("give at least one seed and one temperature")
+        for t in self.temperatures:
+            check_temperature(t)
+        check_alpha(self.alpha)
+
+    def conditions(self) -> list[str]:
+        return [HARD, PSEUDO] + [f"soft T={t:g}" for t in self.temperatures]
+
+
+# experiment -> (title, [(condition, description)], what the literature reports). The condition names are
+# stored in reports and assets/reference/layers-*.json ("fine-tune only" included): display_name() is what is shown.
+EXPERIMENTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
+    "init": (
+        "Initialisation: teacher layers vs random",
+        [("teacher layers", "student layers copied from the pre-trained teacher, then logit distillation"),
+         ("random", "the same architecture from random weights, then logit distillation")],
+        "DistilBERT (Sanh et al. 2019) initialises the student from one teacher layer in two; their ablation "
+        "lost 3.7 GLUE points with random initialisation.",
+    ),
+    "objective": (
+        "Objective: what the student matches",
+        [("logits", "KD on the teacher's soft targets only"),
+         ("logits + hidden", "plus hidden-state MSE on the mapped layers (FitNets / TinyBERT)"),
+         ("logits + attention", "plus attention-map MSE on the mapped layers (TinyBERT)"),
+         ("logits + PKD", "plus normalised [CLS] MSE on the mapped inner layers (Patient KD)")],
+        "TinyBERT (Jiao et al. 2020) and PKD (Sun et al. 2019) report gains from matching intermediate layers. "
+        "Here each student layer is matched to the teacher layer it was copied from (the DistilBERT map; "
+        "TinyBERT's uniform map would pair last with last), and each term is added to the logits alone.",
+    ),
+    "agnostic": (
+        "Task-agnostic then fine-tune vs task-specific",
+        [("fine-tune only", "hard labels on the task, no teacher"),
+         ("task-agnostic → fine-tune", "half the steps matching the pre-trained teacher's hidden states and attention on "
+                                        "general text, then hard labels on the task"),
+         ("task-specific", "all steps distilling the fine-tuned teacher on the task (logits + hidden + attention)")],
+        "DistilBERT distils on general text, then fine-tunes; TinyBERT does both stages and reports that each helps "
+        "(Jiao et al. 2020).",
+    ),
+}
+
+
+@dataclass
+class LayerExperimentSpec(SpecBase):
+    experiment: str = "objective"  # "init" | "objective" | "agnostic"
+    task: str = "sentiment"
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    student_layers: list[int] | None = None  # None: one teacher layer in two
+    layer_map: dict | None = None  # a LayerMap as a dict for hidden / attention terms (None: the DistilBERT map)
+    epochs: int = 2  # passes over labelled + transfer rows; fixes the steps of every condition
+    learning_rate: float = 2e-4
+    batch_size: int = 32
+    max_length: int = 64
+    temperature: float = 4.0
+    alpha: float = 0.5
+    transfer_size: int = 1000
+    max_train: int | None = None
+    general_size: int | None = None  # general-text rows for the task-agnostic stage (None: all)
+    cka_rows: int = 200  # test rows for the CKA matrices
+    teacher: str = BUNDLED  # or a model folder (the tests pass a tiny one)
+    teacher_epochs: int | None = None
+
+    def validate(self) -> None:
+        if self.experiment not in EXPERIMENTS:
+            raise DistillError(f"unknown experiment '{self.experiment}'; choose one of {', '.join(EXPERIMENTS)}")
+        if not self.seeds:
+            raise DistillError("give at least one seed")
+        if self.epochs < 1:
+            raise DistillError("epochs must be at least 1")
+        check_learning_rate(self.learning_rate)
+
+    def conditions(self) -> list[str]:
+        return [c for c, _ in EXPERIMENTS[self.experiment][1]]
