@@ -23,6 +23,8 @@ PAGES: list[tuple[str, str, str, str]] = [
      "Distill a small student from the bundled teacher, live on your CPU."),
     ("pages/soft_targets.py", "Soft targets vs labels", ":material/science:",
      "What the teacher's probabilities add beyond its labels, on 16 confusable intents."),
+    ("pages/hinton.py", "Hinton's experiments", ":material/pin:",
+     "Hinton et al. (2015) in miniature on 8x8 digits: the MNIST table, and a digit the student never saw."),
     ("pages/tradeoffs.py", "Trade-offs", ":material/balance:",
      "Accuracy against size and speed, for teacher and students, measured on your machine."),
     ("pages/layers.py", "Inside the model", ":material/layers:",

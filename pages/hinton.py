@@ -1,0 +1,187 @@
+"""Hinton's experiments, in miniature: the MNIST table's shape and the omitted digit, on 8x8 digits.
+
+Top: the question and the paper's numbers. Then the shipped reference runs (5 seeds per student
+size), redrawn by the T and student-size sliders: test errors of teacher / hard-label student /
+distilled student; recall of the digit the student never saw vs T; the bias correction at the
+chosen T, explained beside its chart. Last, "Run live" retrains one seed through the job runner.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import streamlit as st
+
+from distill_core.errors import DistillError
+from distill_core.experiments.digits import DigitsSpec
+from distill_core.experiments.digits_report import DigitsReport, error_rows
+from pages._runtime import extra_presets, follow_job, runner
+from pages._ui.hinton_figures import HINTON_MNIST_ERRORS, correction_figure, errors_figure, omitted_table, recall_figure
+from pages._ui.style import chart, load_reference
+from pages._ui.widgets import reset_page, state_from_url, state_to_url
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"
+SIZES = [16, 32, 64]  # student hidden sizes with a shipped reference (assets/reference/digits-h<size>.json)
+TEMPERATURES = [1.0, 2.0, 4.0, 8.0, 20.0]
+DEFAULTS = {"hn_t": 8.0, "hn_size": DigitsSpec().student_hidden, "hn_omit": DigitsSpec().omit}
+
+
+def reference(size: int) -> DigitsReport | None:
+    data = load_reference(REFERENCE_DIR / f"digits-h{size}.json")  # what `omitted-class --json` writes
+    return DigitsReport.from_dict(data["report"]) if data and "report" in data else None
+
+
+def live_spec(size: int, omit: int) -> DigitsSpec:
+    """The live run: the reference's recipe with one seed, or an instructor's ``"digits"`` preset
+    (``{"spec": {DigitsSpec fields}}`` in DISTILL_LAB_EXTRA_PRESETS; the tests' is tiny)."""
+    preset = extra_presets("digits") or {}
+    fields = {"seeds": [0]} | dict(preset.get("spec", {})) | {"student_hidden": size, "omit": omit}
+    return DigitsSpec.from_dict(fields)
+
+
+def shown_report(size: int) -> tuple[DigitsReport | None, str]:
+    """A finished live run for this size wins over the shipped reference."""
+    live = st.session_state.get("hn_live_reports", {}).get(size)
+    if live is not None:
+        return DigitsReport.from_dict(live), "live"
+    return reference(size), "reference"
+
+
+def table_section(report: DigitsReport, t: float, where: str) -> None:
+    st.subheader("1 · The MNIST table's shape")
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        chart(errors_figure(report, t), key=f"hn_errors_{where}")
+    with c2:
+        h = HINTON_MNIST_ERRORS
+        st.markdown(
+            f"Hinton, Vinyals & Dean (2015) on MNIST (10,000 test images): a 2×1200 teacher with dropout and jittered images "
+            f"made **{h['teacher']}** errors, a 2×800 student on hard labels **{h['hard']}**, the same student on the "
+            f"teacher's soft targets at T = 20 **{h['soft']}**."
+        )
+        st.dataframe(error_rows(report), hide_index=True, width="stretch")
+        st.markdown(f"**{report.table_verdict()}**")
+        st.caption(
+            "Hinton et al.'s student learned from a teacher that made half its errors, on 60,000 images. Here about 900 "
+            "training images leave the teacher only a few errors ahead of a small student on hard labels, so there is "
+            "little to pass on (a likely reason, not tested on this page). The large effect at this scale is the next one."
+        )
+
+
+def omitted_section(report: DigitsReport, t: float, where: str) -> None:
+    digit = report.spec["omit"]
+    st.subheader(f"2 · The digit the student never saw: {digit}")
+    st.markdown(
+        f"The students below learn from every training image **except the {digit}s**. On hard labels a student can never "
+        f"answer {digit}: nothing ever asks it to. On the teacher's soft targets it sees, on other digits' images, how "
+        f"much they look like a {digit} (a 5 or an 8 drawn a little like a 3, say), and that is enough to "
+        "recognise many of them. Hinton et al. (2015) left out the 3 from MNIST: their distilled student got 98.6% of the "
+        "test 3s right once its bias for 3 was raised (206 of its 1,010 test errors had been on 3s before)."
+    )
+    chart(recall_figure(report, t), key=f"hn_recall_{where}")
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        chart(correction_figure(report, t), key=f"hn_correction_{where}")
+    with c2:
+        st.markdown(
+            f"**The bias correction.** A student that never saw a {digit} learned a low output bias for it: in training, "
+            f"{digit} was never the answer. Hinton et al. raised that one bias after training. Here the amount is chosen on "
+            f"**{report.spec['validation_size']} held-out validation images, never the test set**: the smallest raise that "
+            f"makes the student answer {digit} on as many validation images as {digit}s make up of the teacher's training "
+            f"images ({100 * report.omitted_share:.1f}%). It uses no validation labels, only that share."
+        )
+        hard, soft = (report.omitted().set_index("condition").loc[c] for c in ("hard", f"soft T={t:g}"))
+        st.caption(
+            f"The control: the same rule applied to the hard-label student (a raise of {hard['bias']:.1f}, since its {digit} "
+            f"output is pushed far down) recognises {100 * hard['omitted_recall_corrected']:.0f}% of the {digit}s while its "
+            f"accuracy goes from {100 * hard['accuracy']:.1f}% to {100 * hard['accuracy_corrected']:.1f}%: most of its new "
+            f"{digit}s are other digits."
+            + (f" The student distilled at T = {t:g} gains on both." if soft["omitted_recall_corrected"] > soft["omitted_recall"]
+               and soft["accuracy_corrected"] > soft["accuracy"] else "")
+        )
+    st.dataframe(omitted_table(report), hide_index=True, width="stretch")
+
+
+def caption_for(report: DigitsReport, source: str) -> str:
+    spec = report.spec
+    seeds = len(spec["seeds"])
+    where = (f"shipped reference runs (`python -m distill_core omitted-class --task digits --seeds 5 --student-hidden {spec['student_hidden']}`, see "
+             "assets/reference/README.md)" if source == "reference" else "your live run on this machine")
+    return (
+        f"From {where}: {seeds} seed{'s' if seeds > 1 else ''} (each its own teacher and students), "
+        f"{'± is the standard deviation over seeds' if seeds > 1 else 'so no spread: run the reference for one'}. "
+        f"scikit-learn's 8x8 digits, {report.test_size} test images, {spec['validation_size']} validation images, the rest for "
+        f"training. Teacher {len(spec['teacher_hidden'])}×{max(spec['teacher_hidden'])} MLP, dropout {spec['teacher_dropout']:g}, "
+        f"images shifted by up to {spec['teacher_shift']} pixel while it trains; students 2×{spec['student_hidden']}, "
+        f"{spec['student_epochs']} epochs each, alpha {spec['alpha']:g} on hard labels."
+    )
+
+
+def live_section(size: int) -> None:
+    st.subheader("Run it live")
+    job = runner()
+    omit = st.columns([1, 3])[0].selectbox("Digit to leave out", list(range(10)), key="hn_omit")
+    st.caption(
+        f"Retrains one seed on this machine with the sliders' student size ({size} units) and the digit chosen here: "
+        "a teacher (the slow part, cached afterwards) and 12 students, in the shared queue behind any other run. "
+        "On a shared 2-core CPU: about 40 s the first time, 15 s once the teacher is cached."
+    )
+    if st.button("Run live", type="primary", icon=":material/play_arrow:", disabled=job is None, key="hn_run"):
+        try:
+            from distill_core.experiments.digits import run_digits_experiment
+
+            st.session_state["hn_run_id"] = job.submit(live_spec(size, omit), kind="digits", task="digits", run_fn=run_digits_experiment)
+        except DistillError as exc:
+            st.error(str(exc))
+    run_id = st.session_state.get("hn_run_id")
+    if run_id and job is not None:
+        follow_job(job, run_id, "hn", lambda state: keep_live(run_id, state.report))
+
+
+def keep_live(run_id: int, report: dict) -> None:
+    """The finished run replaces the reference for its student size; once per run, then the charts above redraw."""
+    if st.session_state.get("hn_shown_run") == run_id:
+        return
+    st.session_state["hn_shown_run"] = run_id
+    st.session_state.setdefault("hn_live_reports", {})[report["spec"]["student_hidden"]] = report
+    st.rerun()
+
+
+# ------------------------------------------------------------------ the page
+
+st.title("Hinton's experiments, in miniature")
+st.markdown(
+    "Hinton, Vinyals & Dean (2015), *Distilling the Knowledge in a Neural Network*, showed on MNIST that a small network "
+    "learns more from a large network's probabilities than from the labels alone, and that it can even learn a digit it "
+    "never saw. Here are the same two experiments on scikit-learn's bundled 8x8 digits, small enough to rerun on a laptop "
+    "in seconds."
+)
+state_from_url({"T": ("hn_t", lambda v: float(v) if float(v) in TEMPERATURES else None),
+                "size": ("hn_size", lambda v: int(v) if int(v) in SIZES else None)})
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+c1, c2, c3 = st.columns([2, 2, 1])
+t = c1.select_slider("Temperature T of the distilled student", TEMPERATURES, key="hn_t", format_func=lambda v: f"{v:g}",
+                     help="Soft targets are the teacher's probabilities at T; higher T shows more of the small ones.")
+size = c2.select_slider("Student size (units per hidden layer, 2 layers)", SIZES, key="hn_size",
+                        help="Each size has its own shipped runs; the charts redraw from them.")
+c3.button("Reset", on_click=reset_page, args=(DEFAULTS, "hn_", ("hn_run_id", "hn_live_reports", "hn_shown_run")), key="hn_reset")
+state_to_url({"T": (t, DEFAULTS["hn_t"]), "size": (size, DEFAULTS["hn_size"])})
+
+report, source = shown_report(size)
+if report is None:
+    st.info(f"The reference runs for {size} units are missing from assets/reference/: run it live below.")
+else:
+    where = f"{source}_{size}"
+    temps = report.spec["temperatures"]
+    if t not in temps:  # a live run with other temperatures: its nearest one
+        t = min(temps, key=lambda v: abs(math.log(v / t)))
+        st.caption(f"This run has no student at the slider's T; showing T = {t:g}.")
+    table_section(report, t, where)
+    omitted_section(report, t, where)
+    for line in report.reading():
+        st.markdown(f"- {line}")
+    st.caption(caption_for(report, source))
+
+live_section(size)
