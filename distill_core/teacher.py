@@ -103,7 +103,7 @@ def get_teacher(
     start = time.perf_counter()
     if (folder / "config.json").exists():
         emit({"kind": "phase", "phase": "teacher", "message": "reusing the fine-tuned teacher from the cache"})
-        model, tokenizer = _load_local(folder)
+        model, tokenizer = load_model_folder(folder)
         return Teacher(model, tokenizer, key, True, time.perf_counter() - start)
     emit({"kind": "phase", "phase": "teacher", "message": f"fine-tuning the teacher ({M.describe_source(cfg.source)})"})
     model, tokenizer = M.load_teacher(cfg.source, task.num_labels, allow_hub=allow_hub, allow_local=allow_local)
@@ -121,7 +121,8 @@ def get_teacher(
     return Teacher(model, tokenizer, key, False, time.perf_counter() - start)
 
 
-def _load_local(folder: Path):
+def load_model_folder(folder: Path):
+    """A saved model folder (a cached teacher or a trained student) and its tokenizer, in eval mode; safetensors only."""
     transformers = M._quiet_transformers()
     model = transformers.AutoModelForSequenceClassification.from_pretrained(str(folder), trust_remote_code=False, use_safetensors=True)
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)

@@ -18,6 +18,7 @@ import streamlit as st
 from distill_core import data as D
 from distill_core.experiments.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
+from distill_core.experiments.base import ALPHA_MAX, ALPHA_MIN
 from distill_core.losses import OBJECTIVES as LOSS_OBJECTIVES
 from distill_core.models import BUNDLED, teacher_layer_count
 from distill_core.paths import uploads_dir
@@ -66,7 +67,7 @@ LAYER_MAPS = {
     "pkd-last": "the teacher's last layers (PKD-last)",
 }
 
-# Examples per second on a 2-core laptop CPU (measured: see the closing notes of the project);
+# Examples per second on a 2-core laptop CPU (measured by the Quick and Thorough reference runs);
 # the estimate is replaced by this machine's own speed once one run has finished here.
 DEFAULT_SPEED = {"teacher": 40.0, "student": 80.0}
 
@@ -77,8 +78,8 @@ DEFAULTS = {
     "dist_layers": [0, 2, 4],
     "dist_arch": "Truncated BERT",
     "dist_init": "pretrained",
-    "dist_T": 4.0,
-    "dist_alpha": 0.5,
+    "dist_T": DistillSpec.default("temperature"),
+    "dist_alpha": DistillSpec.default("alpha"),
     "dist_use_transfer": True,
 }
 
@@ -98,7 +99,7 @@ def init_state() -> None:
             st.session_state["dist_task"] = params["task"]
         try:
             st.session_state["dist_T"] = min(20.0, max(0.5, float(params.get("T", DEFAULTS["dist_T"]))))
-            st.session_state["dist_alpha"] = min(1.0, max(0.0, float(params.get("alpha", DEFAULTS["dist_alpha"]))))
+            st.session_state["dist_alpha"] = min(ALPHA_MAX, max(ALPHA_MIN, float(params.get("alpha", DEFAULTS["dist_alpha"]))))
         except ValueError:
             pass
         if str(params.get("run", "")).isdigit():

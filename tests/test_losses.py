@@ -174,3 +174,11 @@ def test_per_row_kd_logs_the_same_kl_as_the_batch_mean_loss():
     default = kd_loss(s, t, y, temperature=2.0, alpha=0.3)
     assert per_row.kl == pytest.approx(default.kl, rel=1e-5) and per_row.soft == pytest.approx(default.soft, rel=1e-5)
     assert per_row.hard == pytest.approx(default.hard, rel=1e-6)
+
+
+def test_the_specs_list_the_objectives_of_the_registry():
+    """specs.py keeps torch out of the CLI's start, so it names the objectives itself: they must stay in step."""
+    from distill_core.experiments.specs import OBJECTIVE_FIELDS
+    from distill_core.losses import OBJECTIVES
+
+    assert tuple(OBJECTIVES) == tuple(OBJECTIVE_FIELDS)

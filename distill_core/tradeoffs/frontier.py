@@ -12,9 +12,11 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..experiments.base import display_name
+
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "assets" / "reference"
 
-METHODS = {"teacher": "Teacher", "baseline": "Student, hard labels", "distilled": "Student, distilled"}
+METHODS = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "distilled")}  # the report's keys
 
 FRONTIER_COLUMNS = [
     "run", "source", "run_id", "task", "model", "method", "student_layers", "name", "accuracy", "accuracy_std", "seeds",

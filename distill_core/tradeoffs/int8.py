@@ -40,14 +40,14 @@ class Int8Accuracy:
 def _load_saved(folder: Path):
     """(model, tokenizer) of a saved student folder, by the teacher module's loader (safetensors only, no
     remote code), with what is missing said plainly."""
-    from ..teacher import _load_local
+    from ..teacher import load_model_folder
 
     if not (folder / "config.json").is_file():
         raise DistillError(f"{folder} holds no saved model (config.json is missing): was the run's folder removed?")
     if not any(folder.glob("*.safetensors")):
         raise DistillError(f"{folder} holds no .safetensors weights; only safetensors are loaded")
     try:
-        return _load_local(folder)
+        return load_model_folder(folder)
     except Exception as exc:
         raise DistillError(f"cannot load the model in {folder}: {first_line(exc)}") from exc
 

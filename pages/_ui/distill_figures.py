@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from distill_core.experiments.base import display_name
 from distill_core.experiments.comparison import DistillReport
 from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, style
 
 MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "distilled": COLOR_SOFT}
-MODEL_NAMES = {"teacher": "Teacher", "baseline": "Student, hard labels", "distilled": "Student, distilled"}
+# The engine's display names, capitalised to start a label; the keys are the report's.
+MODEL_NAMES = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "distilled")}
 
 
 def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figure:

@@ -35,7 +35,7 @@ def test_the_budget_travels_in_the_url(page, app_url, open_page):
 
 
 def test_measure_on_this_machine_fills_the_table(page, app_url, open_page):
-    # the browser tests' server runs in test mode: tiny models stand in for BERT-base and friends, so this takes seconds
+    # the browser tests' server reads the tests' extra presets: tiny models stand in for BERT-base and friends, so this takes seconds
     open_page(page, f"{app_url}/tradeoffs", LAST)
     page.get_by_role("button", name=re.compile("Measure on this machine|Measure again")).click()
     page.get_by_text(re.compile(r"Measured .* CPU cores")).first.wait_for(timeout=180_000)
