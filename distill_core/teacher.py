@@ -21,7 +21,7 @@ import numpy as np
 from . import models as M
 from .data import TaskData, encode, load_sample_task
 from .paths import atomic_dir_write, cache_key, home_dir
-from .training import EventFn, TrainConfig, predict_logits, train
+from .training import EventFn, Progress, TrainConfig, predict_logits, train
 
 
 def save_model_folder(model, tokenizer, folder: Path, card: str | None = None) -> None:
@@ -185,5 +185,9 @@ def prepare_teacher(spec: dict, *, home: Path | None = None, on_event: EventFn |
     """
     start = time.perf_counter()
     task = load_sample_task(spec["task"])
-    teacher = get_teacher(task, TeacherConfig.for_task(spec["task"]), home=home, on_event=on_event, cancel=cancel)
+    cfg = TeacherConfig.for_task(spec["task"])
+    progress = Progress(on_event)  # step events alone would leave the page's bar at 0% for the whole fine-tune
+    progress.plan(cfg.epochs * len(task.train))
+    teacher = get_teacher(task, cfg, home=home, on_event=progress.forward(), cancel=cancel)
+    progress.finish()
     return {"task": spec["task"], "cached": teacher.cached, "seconds": time.perf_counter() - start}
