@@ -38,6 +38,8 @@ def report_table(report) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
     fmt = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
     out = [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(l) for l in lines]
+    if report.attribution_line():  # "" without a pseudo-label student (no transfer rows, or an older report)
+        out += ["", "Over hard labels: " + report.attribution_line()]
     return "\n".join(out)
 
 

@@ -3,7 +3,8 @@
 Top: the presets and the Run button (a newcomer needs nothing else). Settings, folded: task,
 teacher, student, objective, T / alpha, training. While a run is queued or running, a fragment
 polls the shared job runner each second: progress, ETA, live curves, Cancel. When it ends:
-teacher vs hard-label student vs distilled student, the verdict, confusion matrices, the
+teacher vs the student on hard labels, on the teacher's labels and distilled, the verdict that credits
+each gain to the extra text or the soft targets, confusion matrices, the
 disagreements, the student as a zip and the command that reproduces the run. Past runs below.
 """
 
@@ -19,6 +20,7 @@ from distill_core import data as D
 from distill_core.experiments.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
 from distill_core.experiments.base import ALPHA_MAX, ALPHA_MIN
+from distill_core.experiments.specs import DISTILL_PRESETS, DistillPreset as Preset
 from distill_core.losses import OBJECTIVES as LOSS_OBJECTIVES
 from distill_core.models import BUNDLED, teacher_layer_count
 from distill_core.paths import uploads_dir
@@ -30,27 +32,8 @@ from pages._ui.style import chart
 from pages._ui.widgets import uploaded_table
 
 
-@dataclass(frozen=True)
-class Preset:
-    label: str
-    seeds: int  # runs seeds 0..n-1
-    epochs: int  # student epochs
-    transfer_size: int | None  # unlabelled rows the teacher labels (None: all the task has)
-    max_train: int | None = None
-    teacher_epochs: int | None = None  # None: the task's teacher recipe
-    teacher: str = "bundled"
-    blurb: str = ""
-    learning_rate: float = 1e-4
-
-
-PRESETS: dict[str, Preset] = {
-    # Quick and Workshop train at 3e-4: at 1e-4 their ~76 to ~150 steps left the hard-label student at 65% (teacher 89%).
-    # Measured here, neither shows a clear gain from distillation; Thorough (the shipped reference's settings) does.
-    "quick": Preset("Quick demo", 1, 2, 600, learning_rate=3e-4,
-                    blurb="1 seed, 2 epochs, 600 transfer reviews: the whole pipeline in a minute; too small to show a gain"),
-    "workshop": Preset("Workshop", 2, 3, 1000, learning_rate=3e-4, blurb="2 seeds, 3 epochs, 1,000 transfer reviews"),
-    "thorough": Preset("Thorough", 3, 3, None, blurb="3 seeds, 3 epochs, the whole transfer pool: the reference run, +4.8 points there"),
-}
+# The presets live in the spec layer, so the CLI's --preset quick and the Quick demo are the same run.
+PRESETS: dict[str, Preset] = dict(DISTILL_PRESETS)
 PRESETS.update({key: Preset(**fields) for key, fields in (extra_presets("distill") or {}).items()})
 
 # term -> (label, weight, source), from the engine's one registry of objectives
@@ -133,7 +116,8 @@ def _teacher_epochs(spec: DistillSpec) -> int:
 
 
 def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict) -> float:
-    per_seed = spec.epochs * 2 * (n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
+    students = 3 if n_transfer else 2  # the student on the teacher's labels trains only with transfer rows
+    per_seed = spec.epochs * students * (n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
     teacher = 0.0 if teacher_cached else _teacher_epochs(spec) * n_train / speed["teacher"]
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
@@ -274,7 +258,9 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, pd.Da
     cap = c4.number_input("Cap on training rows (0 = all)", 0, 100_000, value=preset.max_train or 0, step=50,
                           key=f"dist_cap_{st.session_state['dist_preset']}")
     use_transfer = st.checkbox("Add the task's unlabelled transfer pool, labelled by the teacher's soft targets", key="dist_use_transfer",
-                               help="The usual real setting: the teacher labels extra text for the student. Uploads have no pool.")
+                               help="The usual real setting: the teacher labels extra text for the student. A third student then "
+                                    "trains on the teacher's top class for that text, so the table can tell what the extra text gives "
+                                    "from what the soft targets add. Uploads have no pool.")
     if problem:
         return None, problem, None
     return DistillSpec(
@@ -292,8 +278,10 @@ init_state()
 st.title("Live distillation")
 st.markdown(
     f"A fine-tuned **teacher** (the bundled MiniLM, {teacher_layer_count(BUNDLED)} layers) teaches a **student** with half its layers. "
-    "Each run trains the same student twice: once on the hard labels alone, once on the teacher's soft targets, "
-    "then compares both with the teacher on held-out test data. Pick a preset and press **Run**."
+    "Each run trains the same student on the hard labels alone, on the teacher's top-class labels of extra unlabelled text "
+    "(when the task has some), and on the teacher's soft targets, all for the same number of steps, then compares them with "
+    "the teacher on held-out test data: the extra text's gain and what soft targets add on top are told apart. "
+    "Pick a preset and press **Run**."
 )
 
 job = runner()

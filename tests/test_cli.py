@@ -22,6 +22,7 @@ def test_distill_on_a_user_csv_prints_the_comparison_table(toy_csv, tmp_path, ti
     assert out.returncode == 0, out.stderr
     for row in ("teacher", "student, hard labels", "student, distilled"):
         assert row in out.stdout
+    assert "student, teacher's labels" not in out.stdout  # no transfer rows in a plain CSV: nothing to attribute
     assert "recorded as run 1" in out.stdout
     import json
 
@@ -77,3 +78,41 @@ def test_intermediate_objectives_from_the_command_line(toy_csv, tmp_path, tiny_m
 
     spec = json.loads((tmp_path / "r.json").read_text())["spec"]
     assert spec["hidden_mse"] == 1.0 and spec["pkd"] == 0.5 and spec["layer_map"] == "tinybert"
+
+
+def _parsed(*argv):
+    from distill_core.__main__ import build_parser
+
+    args = build_parser().parse_args(list(argv))
+    return build_parser(args.preset).parse_args(list(argv)) if args.preset else args
+
+
+def test_a_preset_sets_the_defaults_and_explicit_options_override_it():
+    from distill_core.experiments.specs import DISTILL_PRESETS, DistillSpec
+
+    plain, workshop = _parsed("distill"), _parsed("distill", "--preset", "workshop")
+    assert plain.epochs == DistillSpec.default("epochs") and plain.seeds == len(DistillSpec.default("seeds"))
+    w = DISTILL_PRESETS["workshop"]
+    assert (workshop.seeds, workshop.epochs, workshop.transfer_size, workshop.learning_rate) == (w.seeds, w.epochs, w.transfer_size, w.learning_rate)
+    mine = _parsed("distill", "--preset", "workshop", "--epochs", "7", "--lr", "2e-4")
+    assert mine.epochs == 7 and mine.learning_rate == 2e-4 and mine.transfer_size == w.transfer_size
+
+
+def test_distill_with_transfer_rows_reports_the_student_on_the_teachers_labels(tmp_path, tiny_model):
+    out = run_cli(
+        "distill", "--preset", "quick", "--task", "sentiment", "--teacher", tiny_model, "--teacher-epochs", "1", "--epochs", "1",
+        "--max-train", "40", "--transfer-size", "24", "--no-latency", "--no-store", "--json", str(tmp_path / "r.json"), home=tmp_path / "h",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "student, teacher's labels" in out.stdout and "Over hard labels: teacher-labelled extra text:" in out.stdout
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert list(report["results"]) == ["teacher", "baseline", "pseudo", "distilled"]
+    pseudo, distilled = report["results"]["pseudo"]["per_seed"], report["results"]["distilled"]["per_seed"]
+    assert [r["steps"] for r in pseudo] == [r["steps"] for r in distilled]
+    from distill_core.experiments.specs import DISTILL_PRESETS
+
+    quick = DISTILL_PRESETS["quick"]  # the preset's values, but the options given win
+    assert report["spec"]["learning_rate"] == quick.learning_rate and len(report["spec"]["seeds"]) == quick.seeds
+    assert report["spec"]["epochs"] == 1 and report["spec"]["transfer_size"] == 24

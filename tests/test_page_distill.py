@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+# at import, not in a fixture: importing tests.conftest under this name runs it again, and it sets DISTILL_LAB_HOME
+# afresh, which inside a fixture would replace lab_home's for the first test to ask
+from tests.conftest import extra_presets_file
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
 def distill_env(lab_home, monkeypatch):
-    from tests.conftest import extra_presets_file
-
     monkeypatch.setenv("DISTILL_LAB_EXTRA_PRESETS", extra_presets_file())
     return lab_home
 
@@ -71,7 +73,9 @@ def test_tiny_preset_runs_end_to_end_and_shows_results(distill_env):
     verdicts = [e.value for e in [*at.success, *at.info] if e.value.startswith("Distillation")]
     assert len(verdicts) == 1 and "teacher" in verdicts[0]
     table = at.dataframe[0].value
-    assert list(table["model"]) == ["Teacher", "Student, hard labels", "Student, distilled"]
+    # the tiny preset has transfer rows, so the student on the teacher's labels stands between the other two
+    assert list(table["model"]) == ["Teacher", "Student, hard labels", "Student, teacher's labels", "Student, distilled"]
+    assert "teacher-labelled extra text" in table["gain over the row above (points)"].iloc[2]
     assert at.query_params["run"] in (str(run_id), [str(run_id)])
     # a fresh session opened on the shared link shows the same finished run
     again = open_distill({"run": str(run_id)})
@@ -108,3 +112,20 @@ def test_a_failed_run_shows_its_reason_and_nothing_else(distill_env):
     # no stray object dump (a bare conditional expression used to be written by Streamlit's magic)
     assert not at.get("help") and not at.get("doc_string")
     assert not any("DeltaGenerator" in m.value for m in at.markdown)
+
+
+def test_a_report_from_before_the_pseudo_label_student_still_renders(distill_env):
+    import json
+
+    from distill_core.runs import RunStore
+
+    report = json.loads((ROOT / "assets" / "reference" / "sentiment-3layer.json").read_text())
+    assert "pseudo" not in report["results"]  # the shipped reference predates it
+    store = RunStore(distill_env)
+    run_id = store.create("distill", "sentiment", report["spec"])
+    store.finish(run_id, report)
+    at = open_distill({"run": str(run_id)})
+    assert any(s.value == f"Run {run_id}: results" for s in at.subheader), [w.value for w in at.warning]
+    assert list(at.dataframe[0].value["model"]) == ["Teacher", "Student, hard labels", "Student, distilled"]
+    verdict = [e.value for e in [*at.success, *at.info] if e.value.startswith("Distillation")]
+    assert len(verdict) == 1 and "mixes the teacher-labelled extra text with the soft targets" in verdict[0]

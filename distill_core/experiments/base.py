@@ -108,6 +108,9 @@ DISPLAY_NAMES = {
     "teacher": "teacher",
     "baseline": f"student, {HARD_LABELS}",  # comparison: the same student trained on hard labels alone
     "distilled": "student, distilled",
+    # comparison: the same student on the teacher's argmax labels of the transfer rows (+ the labelled rows' labels);
+    # the soft-target experiment's "pseudo" condition is the same model
+    "pseudo": "student, teacher's labels",
     "hard": HARD_LABELS,  # soft-target experiment: the labelled rows alone
     "fine-tune only": HARD_LABELS,  # layer experiment "agnostic": hard labels on the task, no teacher
 }

@@ -1,8 +1,11 @@
-"""The honest comparison: teacher vs the same student on hard labels vs the distilled student.
+"""The honest comparison: teacher vs the same student on hard labels, on the teacher's labels, and distilled.
 
 One call runs it all (the CLI and the live page both use it): fine-tune or reuse the teacher,
-cache its logits, then for each seed train the student on hard labels and the distilled student on
-the same architecture, evaluate all three on the test split and measure latency side by side.
+cache its logits, then for each seed train the same student architecture on hard labels, on the
+teacher's argmax labels of the transfer rows (pseudo-labels, only with a transfer set) and on the
+teacher's soft targets, all for the same optimiser steps; evaluate them on the test split and
+measure latency side by side. The pseudo-label student separates what the teacher-labelled extra
+text gives from what the soft targets add on top of it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .. import models as M
 from ..data import TaskData, load_task
 from ..evaluation import confusion, evaluate_logits
 from ..latency import compare_latency
-from ..losses import Intermediate, make_loss
+from ..losses import IGNORE_LABEL, Intermediate, make_loss
 from ..mappings import make_map
 from ..teacher import TeacherConfig, get_teacher, save_student
 from ..temperature import softmax_t
@@ -32,15 +35,18 @@ from .specs import INITS, DistillSpec
 
 __all__ = ["DistillSpec", "ModelResult", "DistillReport", "run_comparison", "student_source", "INITS", "STUDENTS"]
 
-# The two students, by the keys stored in reports (results.baseline is in shipped references: the key
-# stays "baseline"; what people see is display_name("baseline"), "student, hard labels").
-STUDENTS = ("baseline", "distilled")
+# The students, by the keys stored in reports, in training order (results.baseline is in shipped references:
+# the key stays "baseline"; what people see is display_name("baseline"), "student, hard labels"). "pseudo"
+# trains only with transfer rows, and reports from before it have none: readers take it as optional.
+STUDENTS = ("baseline", "pseudo", "distilled")
+TRAINING = {"baseline": "student on hard labels", "pseudo": "student on the teacher's argmax labels", "distilled": "distilled student"}
+SPREAD_WORDS = {1: "beyond the spread", -1: "a loss beyond the spread", 0: "within the spread"}
 
 
 @dataclass
 class ModelResult:
-    name: str  # "teacher", "baseline", "distilled": stored keys; display_name() gives what is shown
-    per_seed: list[dict]  # Metrics.as_dict() for each seed (one entry for the teacher)
+    name: str  # "teacher", "baseline", "pseudo", "distilled": stored keys; display_name() gives what is shown
+    per_seed: list[dict]  # Metrics.as_dict() (+ seed, steps) for each seed (one entry for the teacher)
     parameters: int
     size_mb: float
     confusion: list[list[int]]  # of the first seed
@@ -97,39 +103,61 @@ class DistillReport(ReportBase):
             )
         return rows
 
+    def attribution(self) -> dict[str, tuple[float, float]] | None:
+        """Where the gain over hard labels comes from, each as (accuracy gain, the seed spread it is judged against):
+        "transfer", the teacher-labelled extra text (its argmax labels over hard labels alone), and "soft", the soft
+        targets over those argmax labels. None without a pseudo-label student (no transfer rows, or an older report)."""
+        if "pseudo" not in self.results:
+            return None
+        b, p, d = (self.results[k] for k in ("baseline", "pseudo", "distilled"))
+        step = lambda hi, lo: (hi.mean("accuracy") - lo.mean("accuracy"), spread(hi.std("accuracy"), lo.std("accuracy")))
+        return {"transfer": step(p, b), "soft": step(d, p)}
+
+    def attribution_line(self) -> str:
+        """"teacher-labelled extra text: +4.1 points, beyond the spread (1.0); soft targets over that: +0.6, within the
+        spread (0.8)", or "" without a pseudo-label student."""
+        parts = self.attribution()
+        if parts is None:
+            return ""
+        say = lambda gain, noise: f"{100 * gain:+.1f} points, {SPREAD_WORDS[against_spread(gain, noise)]} ({100 * noise:.1f})"
+        return f"teacher-labelled extra text: {say(*parts['transfer'])}; soft targets over that: {say(*parts['soft'])}"
+
     def _gain(self) -> tuple[float, float]:
-        """(distilled minus hard-label accuracy, the seed spread it is judged against)."""
+        """(what the soft targets added, the seed spread it is judged against): over the same student on the teacher's
+        argmax labels of the same rows when there is one, else over hard labels."""
+        parts = self.attribution()
+        if parts is not None:
+            return parts["soft"]
         b, d = self.results["baseline"], self.results["distilled"]
         return d.mean("accuracy") - b.mean("accuracy"), spread(d.std("accuracy"), b.std("accuracy"))
 
     def outcome(self) -> str:
-        """"helped", "hurt" or "same": the distilled student against hard labels, judged against the seed spread."""
+        """"helped", "hurt" or "same": the soft targets against the teacher's argmax labels (or, without those, against
+        hard labels), judged against the seed spread. Only "helped" credits distillation."""
         return {1: "helped", -1: "hurt", 0: "same"}[against_spread(*self._gain())]
 
     def verdict(self) -> str:
-        """A plain-language reading of the numbers, including when distillation did not help."""
+        """A plain-language reading of the numbers, including when distillation did not help, with the gain credited
+        to what caused it: the teacher-labelled extra text, or the soft targets on top of it."""
         b, d, t = self.results["baseline"], self.results["distilled"], self.results["teacher"]
+        ref = self.results.get("pseudo", b)
         gain, noise = self._gain()
         outcome = self.outcome()
+        pct = lambda r: f"{100 * r.mean('accuracy'):.1f}%"
         speed = 1.0 / self.latency_ratio if self.latency_ratio and not math.isnan(self.latency_ratio) else float("nan")
+        on_ref = "on the teacher's argmax labels" if ref is not b else "on hard labels"
         parts = []
         if outcome == "helped":
-            parts.append(
-                f"Distillation helped: the distilled student scores {100 * d.mean('accuracy'):.1f}% vs "
-                f"{100 * b.mean('accuracy'):.1f}% for the same student on hard labels (+{100 * gain:.1f} points, "
-                f"more than the seed spread of {100 * noise:.1f})."
-            )
+            parts.append(f"Distillation helped: the distilled student scores {pct(d)} vs {pct(ref)} for the same student {on_ref} "
+                         f"(+{100 * gain:.1f} points, more than the seed spread of {100 * noise:.1f}).")
         elif outcome == "hurt":
-            parts.append(
-                f"Distillation did not help here: the student trained on hard labels alone scores "
-                f"{100 * b.mean('accuracy'):.1f}% vs {100 * d.mean('accuracy'):.1f}% distilled. Try a lower "
-                f"temperature, a higher alpha, or more epochs; on easy tasks hard labels can be enough."
-            )
+            who = "the same student on the teacher's argmax labels" if ref is not b else "the student trained on hard labels alone"
+            parts.append(f"Distillation did not help here: {who} scores {pct(ref)} vs {pct(d)} distilled. Try a lower "
+                         "temperature, a higher alpha, or more epochs; on easy tasks hard labels can be enough.")
         else:
-            parts.append(
-                f"Distillation made no clear difference: {100 * d.mean('accuracy'):.1f}% distilled vs "
-                f"{100 * b.mean('accuracy'):.1f}% on hard labels, within the seed spread ({100 * noise:.1f} points)."
-            )
+            parts.append(f"Distillation made no clear difference: {pct(d)} distilled vs {pct(ref)} {on_ref}, "
+                         f"within the seed spread ({100 * noise:.1f} points).")
+        parts.append(self._credit(b))
         if len(d.per_seed) < 2:
             parts.append("With one seed there is no spread to judge this against: a second seed can move a student by a few "
                          "points, so run Workshop or Thorough before concluding.")
@@ -139,7 +167,24 @@ class DistillReport(ReportBase):
             f"{100 * d.parameters / t.parameters:.0f}% of its parameters"
             + (f", and runs {speed:.1f}x faster at batch 1 on this machine." if not math.isnan(speed) else ".")
         )
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
+
+    def _credit(self, baseline: ModelResult) -> str:
+        """The sentence that credits the gain over hard labels to the extra text or to the soft targets ("" when the
+        report cannot tell)."""
+        parts = self.attribution()
+        if parts is not None:
+            line = (f"Over hard labels ({100 * baseline.mean('accuracy'):.1f}%), {self.attribution_line()}.")
+            if against_spread(*parts["transfer"]) == 1 and against_spread(*parts["soft"]) != 1:
+                line += " Credit the transfer set: the teacher's top class on the extra text gives that gain without soft targets."
+            return line
+        if self.task.get("transfer_used") == 0:
+            return ("No transfer set: every student saw the same labelled rows, so there is no teacher-labelled extra text "
+                    "to separate from the soft targets.")
+        if self.task.get("transfer_used"):
+            return ("This run has no student on the teacher's argmax labels (it predates them), so its gain mixes the "
+                    "teacher-labelled extra text with the soft targets.")
+        return ""
 
 
 def run_comparison(
@@ -166,7 +211,13 @@ def run_comparison(
     transfer = task.transfer[: spec.transfer_size] if spec.use_transfer else []
 
     tcfg = TeacherConfig.for_task(spec.task if not spec.data_file else None, spec.teacher, spec.teacher_epochs, spec.teacher_lr, spec.max_length)
-    teacher_units, infer_units, teacher_layers_guess = _plan(progress, spec, task, len(train_df) + len(transfer), tcfg.epochs, n_layers_known)
+    # the pseudo-label student needs transfer rows: without them there is no teacher-labelled extra text to attribute
+    kinds = [k for k in STUDENTS if k != "pseudo" or transfer]
+    if not transfer:
+        notes.append("no transfer rows: every student sees the same labelled rows, so the student on the teacher's "
+                     "argmax labels (which separates extra text from soft targets) is skipped")
+    teacher_units, infer_units, teacher_layers_guess = _plan(progress, spec, task, len(train_df) + len(transfer), tcfg.epochs,
+                                                             n_layers_known, len(kinds))
     teacher = get_teacher(task, tcfg, home, progress.forward(teacher_layers_guess * 3), cancel, allow_hub, allow_local)
     if teacher.cached:
         progress.plan(progress.total - teacher_units)
@@ -184,7 +235,7 @@ def run_comparison(
     results = {"teacher": _teacher_result(teacher.model, test)}
     intermediate = _intermediate(spec, teacher.model, layers, n_teacher_layers, notes)
     init_from = student_source(spec.init, spec.teacher, teacher.model, task.num_labels, allow_hub, allow_local)
-    students = _train_students(spec, layers, init_from, data, test, intermediate, progress, emit, cancel)
+    students = _train_students(spec, kinds, layers, init_from, data, test, intermediate, progress, emit, cancel)
     results.update({kind: s.result for kind, s in students.items()})
     student = students["distilled"].model
     latency_ms, ratio = _latency(spec, teacher.model, student, emit)
@@ -208,14 +259,14 @@ def run_comparison(
 
 
 def _plan(progress: Progress, spec: DistillSpec, task: TaskData, n_distil: int, teacher_epochs: int,
-          n_layers_known: int | None) -> tuple[float, float, int]:
+          n_layers_known: int | None, n_students: int) -> tuple[float, float, int]:
     """Plan the work so progress and ETA span the whole run (student steps cost ~layers_s / layers_t).
 
     Returns (teacher fine-tuning units, teacher inference units, the teacher depth guessed).
     """
     n_student_layers_guess = len(spec.student_layers) if spec.student_layers else 3
     teacher_layers_guess = n_layers_known or 12
-    per_seed = spec.epochs * (2 * n_distil) * n_student_layers_guess * 3  # both students, same steps; fwd+bwd ~ 3 forwards
+    per_seed = spec.epochs * (n_students * n_distil) * n_student_layers_guess * 3  # every student, same steps; fwd+bwd ~ 3 forwards
     teacher_units = len(task.train) * teacher_epochs * teacher_layers_guess * 3
     infer_units = (n_distil + len(task.test)) * teacher_layers_guess
     progress.plan(per_seed * len(spec.seeds) + teacher_units + infer_units)
@@ -250,39 +301,44 @@ class _Student:
     logits: np.ndarray  # (test rows, classes) of the first seed's student
 
 
-def _train_students(spec: DistillSpec, layers: list[int], init_from, data: TrainingRows, test: EvalSet,
+def _train_students(spec: DistillSpec, kinds: list[str], layers: list[int], init_from, data: TrainingRows, test: EvalSet,
                     intermediate: Intermediate | None, progress: Progress, emit: EventFn, cancel) -> dict[str, _Student]:
-    """Both students for every seed, seed-major; one ModelResult each, with the first seed's model kept."""
-    runs: dict[str, list[dict]] = {kind: [] for kind in STUDENTS}
-    seconds = {kind: 0.0 for kind in STUDENTS}
+    """Every student of ``kinds`` for every seed, seed-major; one ModelResult each, with the first seed's model kept."""
+    runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+    seconds = {kind: 0.0 for kind in kinds}
     first: dict[str, tuple[object, np.ndarray]] = {}
     student_units = len(layers) * 3
     same_steps = spec.epochs * math.ceil(len(data.enc_distil) / spec.batch_size)
     name = lambda seed, kind: f"{kind} seed {seed}"  # phases are stored with the run's curves: keys, not display names
-    message = lambda seed, kind, phase: f"training the {'distilled student' if kind == 'distilled' else 'student on hard labels'} (seed {seed})"
-    for seed, kind, phase in seed_loop(spec.seeds, list(STUDENTS), emit, phase_name=name, message=message):
+    message = lambda seed, kind, phase: f"training the {TRAINING[kind]} (seed {seed})"
+    for seed, kind, phase in seed_loop(spec.seeds, kinds, emit, phase_name=name, message=message):
         student = M.build_student(init_from, layers, init="random" if spec.init == "random" else "teacher", architecture=spec.architecture, seed=seed)
-        cfg = train_config(spec, seed)
-        on_event = progress.forward(student_units)
-        if kind == "baseline":  # as many optimiser steps as the distilled student: a gain is not just more compute
-            res = train(student, data.enc_labelled, data.labels, cfg, validation=data.validation, on_event=on_event,
-                        cancel=cancel, phase=phase, max_steps=same_steps)
-        else:
-            loss = make_loss(data.teacher_distil, temperature=spec.temperature, alpha=spec.alpha, intermediate=intermediate)
-            res = train(student, data.enc_distil, data.labels_distil, cfg, loss_fn=loss, validation=data.validation,
-                        on_event=on_event, cancel=cancel, phase=phase)
+        res = _fit(kind, student, spec, data, intermediate, train_config(spec, seed), same_steps,
+                   validation=data.validation, on_event=progress.forward(student_units), cancel=cancel, phase=phase)
         seconds[kind] += res.seconds
         logits, metrics = test.score(student)
-        runs[kind].append(metrics | {"seed": seed, "examples_per_s": res.examples_per_s})
+        steps = sum(e["kind"] == "step" for e in res.history)
+        runs[kind].append(metrics | {"seed": seed, "examples_per_s": res.examples_per_s, "steps": steps})
         emit({"kind": "result", "phase": phase, "model": kind, "seed": seed, **metrics})
         first.setdefault(kind, (student, logits))
-    student = first["distilled"][0]  # both students share the architecture: one size for both
+    student = first["distilled"][0]  # the students share the architecture: one size for all
     params, size = M.count_parameters(student), M.serialized_size_mb(student)
     return {
         kind: _Student(ModelResult(kind, runs[kind], params, size, confusion(test.labels, first[kind][1].argmax(1), test.num_labels).tolist(),
                                    seconds[kind]), *first[kind])
-        for kind in STUDENTS
+        for kind in kinds
     }
+
+
+def _fit(kind: str, student, spec: DistillSpec, data: TrainingRows, intermediate: Intermediate | None, cfg, steps: int, **kw):
+    """Train one student for ``steps`` optimiser steps (the same for every kind: a gain is not just more compute)."""
+    if kind == "baseline":  # the labelled rows alone, cycled as often as the steps need
+        return train(student, data.enc_labelled, data.labels, cfg, max_steps=steps, **kw)
+    if kind == "pseudo":  # the distilled student's rows, the teacher's top class standing in for each missing label
+        labels = np.where(data.labels_distil == IGNORE_LABEL, data.teacher_distil.argmax(1), data.labels_distil)  # (rows,)
+        return train(student, data.enc_distil, labels, cfg, max_steps=steps, **kw)
+    loss = make_loss(data.teacher_distil, temperature=spec.temperature, alpha=spec.alpha, intermediate=intermediate)
+    return train(student, data.enc_distil, data.labels_distil, cfg, loss_fn=loss, max_steps=steps, **kw)
 
 
 def _latency(spec: DistillSpec, teacher_model, student, emit: EventFn) -> tuple[dict[str, float], float]:

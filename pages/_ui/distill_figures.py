@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from distill_core.experiments.base import display_name
-from distill_core.experiments.comparison import DistillReport
-from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, style
+from distill_core.experiments.base import against_spread, display_name
+from distill_core.experiments.comparison import SPREAD_WORDS, STUDENTS, DistillReport
+from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_PSEUDO, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, style
 
-MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "distilled": COLOR_SOFT}
-# The engine's display names, capitalised to start a label; the keys are the report's.
-MODEL_NAMES = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "distilled")}
+MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": COLOR_PSEUDO, "distilled": COLOR_SOFT}
+# The engine's display names, capitalised to start a label; the keys are the report's ("pseudo" only in newer runs).
+MODEL_NAMES = {key: display_name(key).capitalize() for key in ("teacher", *STUDENTS)}
+# attribution part -> (the bar it is written over, what it credits)
+GAIN_NOTES = {"transfer": ("pseudo", "teacher-labelled extra text"), "soft": ("distilled", "soft targets over that")}
 
 
 def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figure:
@@ -73,6 +75,14 @@ def accuracy_bars(report: DistillReport) -> go.Figure:
         )
     seeds = len(report.results["distilled"].per_seed)
     fig.update_layout(yaxis_range=[0, 100])
+    parts = report.attribution()
+    for part, (model, credit) in (GAIN_NOTES.items() if parts else ()):  # each step's gain over the bar to its left
+        gain, noise = parts[part]
+        r = report.results[model]
+        fig.add_annotation(x=MODEL_NAMES[model], y=100 * (r.mean("accuracy") + r.std("accuracy")), yanchor="bottom", showarrow=False,
+                           text=f"{100 * gain:+.1f} pts: {credit}<br>{SPREAD_WORDS[against_spread(gain, noise)]}", font={"size": 11})
+    if parts:  # room above the bars for those notes; the ticks stop at 100
+        fig.update_layout(yaxis_range=[0, 118], yaxis_tickvals=list(range(0, 101, 20)))
     return style(fig, f"Test accuracy (mean{' ± std over ' + str(seeds) + ' seeds' if seeds > 1 else ', 1 seed'})", "", "accuracy (%)", height=340, legend="none")
 
 

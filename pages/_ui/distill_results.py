@@ -10,10 +10,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from distill_core.experiments.comparison import DistillReport
+from distill_core.experiments.base import against_spread
+from distill_core.experiments.comparison import SPREAD_WORDS, DistillReport
 from distill_core.formatting import reproduce_command
 from pages._runtime import runner
-from pages._ui.distill_figures import MODEL_NAMES, accuracy_bars, confusion_figure, live_curves
+from pages._ui.distill_figures import GAIN_NOTES, MODEL_NAMES, accuracy_bars, confusion_figure, live_curves
 from pages._ui.style import chart
 
 
@@ -60,8 +61,19 @@ def show_live(run_id: int) -> None:
                                    for r in state.results]), hide_index=True, width="stretch")
 
 
+def gain_cells(report: DistillReport) -> dict[str, str]:
+    """model -> its gain over the row above and what it is credited to; empty without a pseudo-label student."""
+    parts = report.attribution()
+    if parts is None:
+        return {}
+    cell = lambda gain, noise, credit: f"{100 * gain:+.1f} ({credit}, {SPREAD_WORDS[against_spread(gain, noise)]})"
+    return {model: cell(*parts[part], credit) for part, (model, credit) in GAIN_NOTES.items()}
+
+
 def show_results(run_id: int, report: DistillReport) -> None:
+    # green only when the soft targets beat the same student on the teacher's argmax labels beyond the spread
     (st.success if report.outcome() == "helped" else st.info)(report.verdict())
+    gains = gain_cells(report)
     rows = []
     for r in report.table():
         rows.append({
@@ -74,12 +86,15 @@ def show_results(run_id: int, report: DistillReport) -> None:
             "size (MB)": f"{r['size_mb']:.0f}",
             "latency, batch 1 (ms)": "-" if math.isnan(r["latency_ms"]) else f"{r['latency_ms']:.1f}",
             "latency vs teacher": "-" if math.isnan(r["latency_ratio"]) else f"{r['latency_ratio']:.2f}x",
-        })
+        } | ({"gain over the row above (points)": gains.get(r["model"], "")} if gains else {}))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     task = report.task
+    extra = (f"the one on the teacher's labels and the distilled one also on {task['transfer_used']} unlabelled rows, labelled by the "
+             "teacher (its top class for the one, its soft targets for the other)" if "pseudo" in report.results else
+             f"the distilled one also on {task['transfer_used']} unlabelled rows labelled by the teacher")
     st.caption(
-        f"Test split: {task['test']} rows. Students trained on {task['train_used']} labelled rows; the distilled one also on "
-        f"{task['transfer_used']} unlabelled rows labelled by the teacher, and both for the same number of optimiser steps. Latency measured just now on this machine, teacher and "
+        f"Test split: {task['test']} rows. Students trained on {task['train_used']} labelled rows; {extra}; every student for the "
+        f"same number of optimiser steps. Latency measured just now on this machine, teacher and "
         f"student interleaved, sequence length {report.spec['max_length']}. Run took {fmt_seconds(report.seconds)}"
         + (" (teacher from the cache)." if report.teacher_cached else " (including fine-tuning the teacher).")
     )
@@ -140,7 +155,8 @@ def show_past_runs(task_key: str | None) -> None:
             "run": r.id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
             "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "layers": ",".join(map(str, r.config.get("student_layers") or [])),
             "seeds": len(r.config.get("seeds", [])), "teacher %": round(acc.get("teacher", float("nan")), 1),
-            "hard-label %": round(acc.get("baseline", float("nan")), 1), "distilled %": round(acc.get("distilled", float("nan")), 1),
+            "hard-label %": round(acc.get("baseline", float("nan")), 1), "teacher's labels %": round(acc.get("pseudo", float("nan")), 1),
+            "distilled %": round(acc.get("distilled", float("nan")), 1),
             "note": (r.error or "")[:80],
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -28,6 +28,7 @@ COLOR_HARD = OKABE_ITO["purple"]  # the one-hot label and the hard-label (CE) te
 COLOR_TEACHER_T1 = OKABE_ITO["blue"]  # the teacher as trained (T = 1)
 COLOR_SOFT = OKABE_ITO["orange"]  # the teacher at temperature T, the soft (KL) term
 COLOR_STUDENT = OKABE_ITO["green"]
+COLOR_PSEUDO = OKABE_ITO["sky"]  # a student on the teacher's argmax labels (the live comparison's fourth model)
 COLOR_WARN = OKABE_ITO["vermillion"]
 COLOR_NEUTRAL = OKABE_ITO["grey"]
 

@@ -23,6 +23,7 @@ def test_tiny_preset_runs_and_the_student_downloads(page, app_url, open_page, tm
     body = page.inner_text("body")
     assert "Traceback" not in body
     assert "Student, distilled" in body and "Reproduce this run" in body
+    assert "Student, teacher's labels" in body  # the tiny preset has transfer rows: the attribution's fourth model
     assert "run=" in page.url
     with page.expect_download(timeout=120_000) as download_info:
         page.get_by_role("button", name="Download the distilled student (.zip)").click()
