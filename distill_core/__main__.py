@@ -20,7 +20,9 @@ import time
 
 from .errors import DistillError, first_line, one_line
 from .experiments.base import ALPHA_MAX, ALPHA_MIN, T_MAX, T_MIN
-from .experiments.specs import ARCHITECTURES, EXPERIMENTS, INITS, LAYER_MAPS, DistillSpec, LayerExperimentSpec, SoftTargetSpec
+from .experiments.specs import (
+    ARCHITECTURES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
+)
 
 
 def _layers(text: str) -> list[int]:
@@ -58,8 +60,11 @@ def _spec(spec_cls, args, **given):
     return spec_cls(**(values | given))
 
 
-def _distill_parser(sub) -> None:
-    d = sub.add_parser("distill", help="teacher vs hard-label student vs distilled student, over seeds")
+def _distill_parser(sub, preset: str | None = None) -> None:
+    d = sub.add_parser("distill", help="teacher vs the student on hard labels, on the teacher's labels, distilled; over seeds")
+    d.add_argument("--preset", choices=list(DISTILL_PRESETS),
+                   help="the live page's presets (" + "; ".join(f"{k}: {p.blurb}" for k, p in DISTILL_PRESETS.items())
+                   + "); options given explicitly override it")
     src = d.add_mutually_exclusive_group()
     src.add_argument("--task", help=f"a sample task (see `tasks`); default {DistillSpec.default('task')}")
     src.add_argument("--data", dest="data_file", help="a CSV or TSV file of your own")
@@ -87,6 +92,8 @@ def _distill_parser(sub) -> None:
     _option(d, DistillSpec, "layer_map", choices=LAYER_MAPS, help="which teacher layer each student layer is matched to")
     d.add_argument("--json", help="also write the full report to this JSON file")
     d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
+    if preset:  # parser-level defaults beat the options' own: the preset's values unless an option is given
+        d.set_defaults(**(DISTILL_PRESETS[preset].overrides() | {"seeds": DISTILL_PRESETS[preset].seeds}))
 
 
 def _soft_targets_parser(sub) -> None:
@@ -95,6 +102,10 @@ def _soft_targets_parser(sub) -> None:
     _seeds_option(e, SoftTargetSpec)
     temps = ",".join(f"{t:g}" for t in SoftTargetSpec.default("temperatures"))
     e.add_argument("--temperatures", default=temps, help=f"comma-separated, e.g. 1,2,4 (default: {temps})")
+    lo = ",".join(f"{t:g}" for t in SoftTargetSpec.default("labelled_only_temperatures"))
+    e.add_argument("--labelled-only-temperatures", default=lo,
+                   help=f"soft targets on the labelled rows alone, no transfer set (Hinton's comparison); '' skips (default: {lo})")
+    e.add_argument("--low-data-only", dest="all_labels", action="store_false", help="skip the all-labels regime")
     _option(e, SoftTargetSpec, "alpha", help="weight of the hard labels on labelled rows")
     _option(e, SoftTargetSpec, "epochs")
     _option(e, SoftTargetSpec, "learning_rate", "--lr")
@@ -115,10 +126,10 @@ def _layers_parser(sub) -> None:
     g.add_argument("--json", help="also write the full report to this JSON file")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(distill_preset: str | None = None) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m distill_core", description="Distillation Lab, headless.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    _distill_parser(sub)
+    _distill_parser(sub, distill_preset)
     _soft_targets_parser(sub)
     _layers_parser(sub)
     # --- omitted-class (issue 13, digits): the parser and command live next to their experiment
@@ -200,11 +211,15 @@ def cmd_soft_targets(args) -> int:
     from .experiments.soft_targets import run_soft_target_experiment
     from .formatting import summary_table
 
-    try:
-        temps = [float(x) for x in args.temperatures.split(",") if x.strip()]
-    except ValueError:
-        raise DistillError(f"--temperatures takes numbers such as 1,2,4, got '{args.temperatures}'") from None
-    spec = _spec(SoftTargetSpec, args, temperatures=temps, transfer_size=args.transfer_size or None,
+    def numbers(option: str, text: str) -> list[float]:
+        try:
+            return [float(x) for x in text.split(",") if x.strip()]
+        except ValueError:
+            raise DistillError(f"{option} takes numbers such as 1,2,4, got '{text}'") from None
+
+    spec = _spec(SoftTargetSpec, args, temperatures=numbers("--temperatures", args.temperatures),
+                 labelled_only_temperatures=numbers("--labelled-only-temperatures", args.labelled_only_temperatures),
+                 transfer_size=args.transfer_size or None,
                  low_data_per_class=args.low_data_per_class or None)
     started = time.perf_counter()
     report = run_soft_target_experiment(spec, on_event=_progress_printer())
@@ -255,6 +270,8 @@ def cmd_omitted_class(args) -> int:  # omitted-class (issue 13): see experiments
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "preset", None):  # again, with the preset's values as the defaults
+        args = build_parser(args.preset).parse_args(argv)
     try:
         return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks,
                 "omitted-class": cmd_omitted_class}[args.command](args)

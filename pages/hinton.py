@@ -14,10 +14,12 @@ from pathlib import Path
 import streamlit as st
 
 from distill_core.errors import DistillError
-from distill_core.experiments.digits import DigitsSpec
-from distill_core.experiments.digits_report import DigitsReport, error_rows
+from distill_core.experiments.digits import DigitsSpec, table_spec
+from distill_core.experiments.digits_report import DigitsReport
 from pages._runtime import extra_presets, follow_job, runner
-from pages._ui.hinton_figures import HINTON_MNIST_ERRORS, correction_figure, errors_figure, omitted_table, recall_figure
+from pages._ui.hinton_figures import (HINTON_MNIST_ERRORS, correction_figure, errors_figure, mnist_table, omitted_table,
+                                      recall_figure)
+from pages._ui.hinton_intents import intents_section
 from pages._ui.style import chart, load_reference
 from pages._ui.widgets import reset_page, state_from_url, state_to_url
 
@@ -48,25 +50,75 @@ def shown_report(size: int) -> tuple[DigitsReport | None, str]:
     return reference(size), "reference"
 
 
-def table_section(report: DigitsReport, t: float, where: str) -> None:
+def table_report() -> tuple[DigitsReport | None, str]:
+    """The table's own runs (``TABLE_PRESET``): a finished live run, else the shipped reference."""
+    live = st.session_state.get("hn_table_live")
+    if live is not None:
+        return DigitsReport.from_dict(live), "live"
+    data = load_reference(REFERENCE_DIR / "digits-table.json")
+    return (DigitsReport.from_dict(data["report"]) if data and "report" in data else None), "reference"
+
+
+def live_table_spec() -> DigitsSpec:
+    """One seed of the table's recipe; an instructor's ``"digits"`` preset applies here too (the tests' is tiny)."""
+    preset = extra_presets("digits") or {}
+    return table_spec(**({"seeds": [0]} | dict(preset.get("spec", {})) | {"experiments": ["table"]}))
+
+
+def table_section(t: float) -> None:
     st.subheader("1 · The MNIST table's shape")
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        chart(errors_figure(report, t), key=f"hn_errors_{where}")
-    with c2:
-        h = HINTON_MNIST_ERRORS
-        st.markdown(
-            f"Hinton, Vinyals & Dean (2015) on MNIST (10,000 test images): a 2×1200 teacher with dropout and jittered images "
-            f"made **{h['teacher']}** errors, a 2×800 student on hard labels **{h['hard']}**, the same student on the "
-            f"teacher's soft targets at T = 20 **{h['soft']}**."
-        )
-        st.dataframe(error_rows(report), hide_index=True, width="stretch")
-        st.markdown(f"**{report.table_verdict()}**")
-        st.caption(
-            "Hinton et al.'s student learned from a teacher that made half its errors, on 60,000 images. Here about 900 "
-            "training images leave the teacher only a few errors ahead of a small student on hard labels, so there is "
-            "little to pass on (a likely reason, not tested on this page). The large effect at this scale is the next one."
-        )
+    h = HINTON_MNIST_ERRORS
+    st.markdown(
+        f"Hinton, Vinyals & Dean (2015) on MNIST (10,000 test images): a 2×1200 teacher with dropout and jittered images "
+        f"made **{h['teacher']}** errors; a 2×800 student with **no regularisation**, on hard labels, **{h['hard']}**; the "
+        f"same student trained on the teacher's soft targets at T = 20 (and, lightly weighted, the labels) **{h['soft']}**. "
+        "The student is big enough to overfit its labels: what soft targets pass on is the teacher's way of generalising. "
+        "Here the same set-up in miniature: a large student with no regulariser of its own, the same epochs on hard "
+        "labels or on soft targets."
+    )
+    report, source = table_report()
+    if report is None:
+        st.info("The table's reference runs (assets/reference/digits-table.json) are missing: run it live below.")
+    else:
+        temps = sorted(float(v) for v in report.table()["temperature"].dropna())
+        t = min(temps, key=lambda v: abs(math.log(v / t)))  # the table's runs have their own temperatures
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            chart(errors_figure(report, t), key=f"hn_errors_{source}")
+        with c2:
+            st.dataframe(mnist_table(report), hide_index=True, width="stretch")
+            st.markdown(f"**{report.table_verdict(t)}**")
+            for other in (v for v in temps if v != t):
+                st.caption(report.table_verdict(other))
+        st.caption(headroom(report) + " " + table_caption(report, source))
+    live_run("hn_table", "Run the table live", live_table_spec, keep_table_live,
+             "Retrains one seed of the table on this machine: the teacher (cached after its first run, and shared with "
+             "section 2) and one student per condition, in the shared queue behind any other run. On a busy 2-core CPU: "
+             "about 30 s with the teacher cached; a first run also trains the teacher (about 35 s more).")
+
+
+def headroom(report: DigitsReport) -> str:
+    """How far the teacher is ahead of the hard-label student: all that soft targets could pass on."""
+    s = report.table().set_index("condition")
+    if not {"teacher", "hard"} <= set(s.index):
+        return ""
+    gap = s.loc["hard", "errors"] - s.loc["teacher", "errors"]
+    h = HINTON_MNIST_ERRORS
+    return (f"Here the teacher makes {gap:.1f} fewer errors than the hard-label student "
+            f"({100 * gap / max(s.loc['hard', 'errors'], 1e-9):.0f}% of the student's); in Hinton et al.'s table it made "
+            f"{h['hard'] - h['teacher']} fewer ({100 * (h['hard'] - h['teacher']) / h['hard']:.0f}%).")
+
+
+def table_caption(report: DigitsReport, source: str) -> str:
+    spec, seeds = report.spec, len(report.spec["seeds"])
+    where = ("shipped reference runs (`python -m distill_core.experiments.digits_table --seeds 5`, see "
+             "assets/reference/README.md)" if source == "reference"
+             else "your live run on this machine")
+    return (f"From {where}: {seeds} seed{'s' if seeds > 1 else ''}, each its own teacher and students"
+            f"{', ± is the standard deviation over seeds' if seeds > 1 else ', so no spread'}. Students 2×{spec['student_hidden']}, "
+            f"{spec['student_epochs']} epochs, Adam {spec['student_lr']:g}, no dropout, no weight decay, no shifted images; "
+            f"alpha {spec['alpha']:g} on the hard labels. These settings were chosen on the {spec['validation_size']} "
+            "validation images, never the test set. \"Soft targets helped\" needs a gap larger than the seed spread.")
 
 
 def omitted_section(report: DigitsReport, t: float, where: str) -> None:
@@ -120,23 +172,27 @@ def caption_for(report: DigitsReport, source: str) -> str:
 
 def live_section(size: int) -> None:
     st.subheader("Run it live")
-    job = runner()
     omit = st.columns([1, 3])[0].selectbox("Digit to leave out", list(range(10)), key="hn_omit")
-    st.caption(
-        f"Retrains one seed on this machine with the sliders' student size ({size} units) and the digit chosen here: "
-        "a teacher (the slow part, cached afterwards) and 12 students, in the shared queue behind any other run. "
-        "On a shared 2-core CPU: about 40 s the first time, 15 s once the teacher is cached."
-    )
-    if st.button("Run live", type="primary", icon=":material/play_arrow:", disabled=job is None, key="hn_run"):
+    live_run("hn", "Run live", lambda: live_spec(size, omit), keep_live,
+             f"Retrains one seed on this machine with the sliders' student size ({size} units) and the digit chosen here: "
+             "a teacher (the slow part, cached afterwards) and 12 students, in the shared queue behind any other run. "
+             "On a shared 2-core CPU: about 40 s the first time, 15 s once the teacher is cached.")
+
+
+def live_run(key: str, label: str, make_spec, keep, note: str) -> None:
+    """A "Run live" button for ``make_spec()`` through the job runner; ``keep(run_id, report)`` once it finishes."""
+    job = runner()
+    st.caption(note)
+    if st.button(label, type="primary", icon=":material/play_arrow:", disabled=job is None, key=f"{key}_run"):
         try:
             from distill_core.experiments.digits import run_digits_experiment
 
-            st.session_state["hn_run_id"] = job.submit(live_spec(size, omit), kind="digits", task="digits", run_fn=run_digits_experiment)
+            st.session_state[f"{key}_run_id"] = job.submit(make_spec(), kind="digits", task="digits", run_fn=run_digits_experiment)
         except DistillError as exc:
             st.error(str(exc))
-    run_id = st.session_state.get("hn_run_id")
+    run_id = st.session_state.get(f"{key}_run_id")
     if run_id and job is not None:
-        follow_job(job, run_id, "hn", lambda state: keep_live(run_id, state.report))
+        follow_job(job, run_id, key, lambda state: keep(run_id, state.report))
 
 
 def keep_live(run_id: int, report: dict) -> None:
@@ -145,6 +201,15 @@ def keep_live(run_id: int, report: dict) -> None:
         return
     st.session_state["hn_shown_run"] = run_id
     st.session_state.setdefault("hn_live_reports", {})[report["spec"]["student_hidden"]] = report
+    st.rerun()
+
+
+def keep_table_live(run_id: int, report: dict) -> None:
+    """The finished table run replaces the table's reference; once per run."""
+    if st.session_state.get("hn_table_shown") == run_id:
+        return
+    st.session_state["hn_table_shown"] = run_id
+    st.session_state["hn_table_live"] = report
     st.rerun()
 
 
@@ -164,24 +229,25 @@ for key, value in DEFAULTS.items():
 c1, c2, c3 = st.columns([2, 2, 1])
 t = c1.select_slider("Temperature T of the distilled student", TEMPERATURES, key="hn_t", format_func=lambda v: f"{v:g}",
                      help="Soft targets are the teacher's probabilities at T; higher T shows more of the small ones.")
-size = c2.select_slider("Student size (units per hidden layer, 2 layers)", SIZES, key="hn_size",
-                        help="Each size has its own shipped runs; the charts redraw from them.")
-c3.button("Reset", on_click=reset_page, args=(DEFAULTS, "hn_", ("hn_run_id", "hn_live_reports", "hn_shown_run")), key="hn_reset")
+size = c2.select_slider("Student size in section 2 (units per hidden layer, 2 layers)", SIZES, key="hn_size",
+                        help="Each size has its own shipped runs; section 2's charts redraw from them.")
+LIVE_KEYS = ("hn_run_id", "hn_live_reports", "hn_shown_run", "hn_table_run_id", "hn_table_live", "hn_table_shown")
+c3.button("Reset", on_click=reset_page, args=(DEFAULTS, "hn_", LIVE_KEYS), key="hn_reset")
 state_to_url({"T": (t, DEFAULTS["hn_t"]), "size": (size, DEFAULTS["hn_size"])})
 
+table_section(t)
 report, source = shown_report(size)
 if report is None:
     st.info(f"The reference runs for {size} units are missing from assets/reference/: run it live below.")
 else:
-    where = f"{source}_{size}"
     temps = report.spec["temperatures"]
     if t not in temps:  # a live run with other temperatures: its nearest one
         t = min(temps, key=lambda v: abs(math.log(v / t)))
         st.caption(f"This run has no student at the slider's T; showing T = {t:g}.")
-    table_section(report, t, where)
-    omitted_section(report, t, where)
-    for line in report.reading():
+    omitted_section(report, t, f"{source}_{size}")
+    for line in report.reading(parts=("omitted",)):
         st.markdown(f"- {line}")
     st.caption(caption_for(report, source))
 
 live_section(size)
+intents_section()  # the same experiment on the 16-intent task, from its shipped reference

@@ -113,10 +113,10 @@ def test_bad_specs_say_why(bad):
         D.DigitsSpec(**TINY | bad).validate()
 
 
-def test_cli_intents_is_not_built_yet(capsys):
-    assert main(["omitted-class", "--task", "intents"]) == 2
+def test_cli_intents_takes_an_intent_not_a_digit(capsys):  # --task intents is built (tests/test_omitted_intents.py)
+    assert main(["omitted-class", "--task", "intents", "--omit", "3"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "not built yet" in err and len(err.splitlines()) == 1
+    assert "not an intent" in err and len(err.splitlines()) == 1
 
 
 def test_cli_bad_digit_exits_2(capsys):
@@ -132,3 +132,81 @@ def test_cli_writes_rows(tmp_path, monkeypatch, capsys):
     assert data["omitted_digit"] == 5 and [r["condition"] for r in data["rows"]] == ["hard", "soft T=4"]
     assert {"condition", "temperature", "omitted_recall", "accuracy", "omitted_recall_std", "accuracy_std"} <= set(data["rows"][0])
     assert "recall" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the MNIST table's own preset (Hinton's setting)
+
+
+def test_table_spec_has_an_unregularised_student_and_the_shared_teacher(monkeypatch):
+    import torch.nn as nn
+
+    spec = D.table_spec()
+    spec.validate()
+    assert spec.experiments == ["table"] and spec.teacher_fields() == D.DigitsSpec().teacher_fields()  # one cached teacher
+    assert spec.student_hidden >= max(D.DigitsSpec().student_hidden, 64)  # big for its 898 images, as Hinton's 2x800
+    seen = {}
+    monkeypatch.setattr(D, "fit", lambda model, x, y, **kw: seen.update(model=model, **kw))
+    split = D.load_split(spec)
+    logits = np.zeros((len(split.y_train), 10), dtype=np.float32)
+    D.train_student(spec, split, np.ones(len(split.y_train), dtype=bool), "soft T=20", 0, logits)
+    assert not any(isinstance(m, nn.Dropout) for m in seen["model"].modules())
+    assert seen.get("max_shift", 0) == 0  # no shifted images for the student
+    assert [m.out_features for m in seen["model"] if isinstance(m, nn.Linear)] == [spec.student_hidden] * 2 + [10]
+    assert seen["temperature"] == 20.0 and seen["alpha"] == spec.alpha
+
+
+@pytest.fixture(scope="module")
+def tiny_table() -> DigitsReport:
+    return D.run_digits_experiment(D.table_spec(**TINY | {"student_hidden": 48, "experiments": ["table"]}))
+
+
+def test_table_rows_add_up(tiny_table):
+    spec, n = tiny_table.spec, tiny_table.test_size
+    assert {r["experiment"] for r in tiny_table.rows} == {"table"}
+    for r in tiny_table.rows:
+        assert r["errors"] == round(n * (1 - r["accuracy"]))  # errors + right answers = the test images
+        assert 0 <= r["val_errors"] <= spec["validation_size"]
+    s = tiny_table.table()
+    assert list(s["condition"]) == ["teacher", "hard", "soft T=1", "soft T=8"]
+    assert {"val_errors", "val_errors_std"} <= set(s.columns)
+    assert tiny_table.json_rows() == [] and tiny_table.omitted().empty  # no omitted part in this run
+    assert len(tiny_table.reading()) == 1 and tiny_table.table_verdict()
+
+
+def _synthetic(hard: list[int], soft: list[int], n: int = 700) -> DigitsReport:
+    rows = [{"experiment": "table", "condition": c, "temperature": t, "seed": i, "errors": e, "accuracy": 1 - e / n}
+            for c, t, errs in (("teacher", None, [5] * len(hard)), ("hard", None, hard), ("soft T=20", 20.0, soft))
+            for i, e in enumerate(errs)]
+    return DigitsReport({"omit": 3, "temperatures": [20.0]}, n, 70, 0.1, rows, 0.0)
+
+
+def test_table_verdict_follows_the_spread_rule():
+    from distill_core.experiments.base import spread
+
+    helped = _synthetic([30, 32, 31], [20, 21, 22])
+    g = helped.table_gain(20.0)
+    assert g["verdict"] == 1 and g["gain"] == pytest.approx(10.0)
+    assert g["spread"] == pytest.approx(700 * spread(1.0 / 700, 1.0 / 700))  # the spread rule, in images
+    assert helped.table_verdict().startswith("Soft targets helped")
+    noisy = _synthetic([20, 40, 30], [25, 35, 20])
+    assert noisy.table_gain(20.0)["verdict"] == 0 and "within the seed spread" in noisy.table_verdict(20.0)
+    assert _synthetic([20, 21, 22], [30, 32, 31]).table_verdict().startswith("Soft targets did not help")
+    assert helped.table_gain(4.0) is None and helped.table_verdict(4.0) == ""
+
+
+def test_table_command_writes_what_the_page_reads(tmp_path, monkeypatch, capsys):
+    from distill_core.experiments import digits_table
+
+    tiny = D.table_spec
+    monkeypatch.setattr(D, "table_spec", lambda **kw: tiny(**TINY | {"student_hidden": 16, "temperatures": [4.0]} | kw))
+    out = tmp_path / "table.json"
+    assert digits_table.main(["--seeds", "1", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    report = DigitsReport.from_dict(data["report"])
+    assert data["experiment"] == "table" and [r["condition"] for r in data["table"]] == ["teacher", "hard", "soft T=4"]
+    assert report.table_verdict(4.0) in capsys.readouterr().out
+
+
+def test_one_seed_has_no_spread_to_judge_by():
+    one = _synthetic([30], [20])
+    assert "one seed" in one.table_verdict(20.0) and "helped" not in one.table_verdict(20.0)

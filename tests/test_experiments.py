@@ -33,7 +33,8 @@ def test_experiment_runs_every_condition_with_the_same_steps(lab_home, tiny_mode
                           transfer_size=64, low_data_per_class=2, max_length=16, batch_size=32)
     report = run_soft_target_experiment(spec, home=lab_home)
     conditions = [(r["regime"], r["condition"]) for r in report.rows]
-    assert conditions == [("all labels", c) for c in ("hard", "pseudo", "soft T=2")] + [("2 labels per class", c) for c in ("hard", "pseudo", "soft T=2")]
+    run = ("hard", "pseudo", "soft T=2", "labelled soft T=4")  # Hinton's comparison comes last, by default at T 4
+    assert conditions == [("all labels", c) for c in run] + [("2 labels per class", c) for c in run]
     for regime in ("all labels", "2 labels per class"):
         steps = {r["steps"] for r in report.rows if r["regime"] == regime}
         assert len(steps) == 1  # same compute for every condition
@@ -57,3 +58,49 @@ def test_experiment_needs_a_transfer_pool(lab_home, monkeypatch, tiny_model):
     monkeypatch.setattr(experiments, "load_sample_task", no_pool)
     with pytest.raises(DistillError, match="transfer pool"):
         run_soft_target_experiment(SoftTargetSpec(teacher=tiny_model), home=lab_home)
+
+
+def test_hintons_comparison_trains_on_the_labelled_rows_alone_at_the_same_steps(lab_home, tiny_model, monkeypatch):
+    from distill_core.experiments import soft_targets as experiments
+
+    seen = {}  # phase -> (rows passed to train, steps, a loss given?)
+    real = experiments.train
+
+    def spy(student, encoded, labels, cfg, **kw):
+        seen[kw["phase"]] = (len(encoded), len(labels), kw["max_steps"], kw.get("loss_fn") is not None)
+        return real(student, encoded, labels, cfg, **kw)
+
+    monkeypatch.setattr(experiments, "train", spy)
+    spec = SoftTargetSpec(task="intents", teacher=tiny_model, teacher_epochs=1, seeds=[0], temperatures=[2.0],
+                          labelled_only_temperatures=[1.0, 4.0], epochs=2, transfer_size=40, low_data_per_class=2,
+                          all_labels=False, max_length=16, batch_size=16)
+    assert spec.conditions()[-2:] == ["labelled soft T=1", "labelled soft T=4"]
+    report = run_soft_target_experiment(spec, home=lab_home)
+    regime = "2 labels per class"
+    assert {r["regime"] for r in report.rows} == {regime}  # all_labels=False: the low-data regime alone
+    labelled = 2 * len(report.label_names)
+    for t in ("1", "4"):
+        rows, labels, _, with_loss = seen[f"{regime} · labelled soft T={t} · seed 0"]
+        assert rows == labels == labelled and with_loss  # soft targets on the labelled rows, no transfer row
+    assert seen[f"{regime} · hard · seed 0"][:2] == (labelled, labelled)
+    assert seen[f"{regime} · pseudo · seed 0"][0] == labelled + 40
+    assert len({steps for _, _, steps, _ in seen.values()}) == 1  # the same optimiser steps in every condition
+    assert report.steps() == {regime: 2 * -(-(labelled + 40) // 16)}
+    by = {r["condition"]: r for r in report.rows}
+    assert by["labelled soft T=4"]["transfer"] == 0 == by["hard"]["transfer"] and by["soft T=2"]["transfer"] == 40
+    assert "labelled rows alone" in report.reading()[0]
+
+
+def test_compare_schedules_reads_the_ranking_at_both_schedules():
+    from distill_core.experiments.soft_targets import ExperimentReport, compare_schedules
+
+    def report(acc: dict, steps: int) -> ExperimentReport:
+        rows = [{"regime": "few", "condition": c, "seed": s, "steps": steps, "accuracy": a + d, "macro_f1": a, "agreement": a,
+                 "within_group_error": 0.0, "cross_group_error": 0.0} for c, a in acc.items() for s, d in ((0, -0.01), (1, 0.01))]
+        return ExperimentReport({}, [], {}, rows, None, 0.0)
+
+    short = report({"hard": 0.80, "pseudo": 0.88, "soft T=4": 0.78}, 86)
+    long = report({"hard": 0.84, "pseudo": 0.88, "soft T=4": 0.95}, 258)
+    [line] = compare_schedules(short, long)
+    assert line.startswith("few, 86 → 258 steps") and "from teacher argmax to soft T=4 + transfer, beyond the seed spread" in line
+    assert "trail pseudo-labels at the short schedule and beat them at the long one" in line

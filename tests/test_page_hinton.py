@@ -9,6 +9,7 @@ from tests.conftest import click_and_wait_finished, open_app_page
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = [ROOT / "assets" / "reference" / f"digits-h{size}.json" for size in (16, 32, 64)]
+TABLE_REFERENCE = ROOT / "assets" / "reference" / "digits-table.json"
 
 
 def open_page(monkeypatch):
@@ -44,3 +45,37 @@ def test_tiny_live_run_finishes(lab_home, monkeypatch, tmp_path):
     click_and_wait_finished(at, "hn_run")
     assert len(at.get("plotly_chart")) >= 3
     assert any("live run" in c.value for c in at.caption)
+
+
+def figures(at) -> dict[str, dict]:
+    """Plotly figures on the page by title."""
+    specs = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    return {spec["layout"]["title"]["text"]: spec for spec in specs}
+
+
+def test_table_draws_its_own_reference_beside_hintons(lab_home, monkeypatch):
+    from distill_core.experiments.digits_report import DigitsReport
+
+    report = DigitsReport.from_dict(json.loads(TABLE_REFERENCE.read_text())["report"])
+    assert report.spec["experiments"] == ["table"] and len(report.spec["seeds"]) == 5
+    at = open_page(monkeypatch)
+    [table] = [spec for title, spec in figures(at).items() if "MNIST table" in title]
+    here, paper = table["data"]
+    s = report.table().set_index("condition")
+    assert [round(e, 6) for e, _ in here["customdata"]] == [round(s.loc[c, "errors"], 6) for c in s.index]
+    assert paper["customdata"] == [67, 146, 74]  # Hinton et al.: teacher, hard labels, soft targets at T = 20
+    shown = min(report.spec["temperatures"], key=lambda v: abs(v - 8.0))  # the default slider T, or the nearest
+    text = " ".join(m.value for m in at.markdown)
+    assert report.table_verdict(shown) in text
+    assert any(f"of {report.test_size}" in str(c) for df in at.dataframe for c in df.value.columns)
+
+
+def test_tiny_live_table_run_finishes(lab_home, monkeypatch, tmp_path):
+    at = open_page(monkeypatch)
+    presets = tmp_path / "presets.json"
+    presets.write_text(json.dumps({"digits": {"spec": {"teacher_hidden": [32], "teacher_epochs": 3, "student_epochs": 3,
+                                                       "student_hidden": 16, "temperatures": [4.0]}}}), encoding="utf-8")
+    monkeypatch.setenv("DISTILL_LAB_EXTRA_PRESETS", str(presets))
+    click_and_wait_finished(at, "hn_table_run")
+    assert any("your live run" in c.value for c in at.caption)
+    assert any("MNIST table" in title for title in figures(at))

@@ -22,26 +22,31 @@ def add_omitted_class_parser(sub) -> None:
 
     d = DigitsSpec()
     p = sub.add_parser("omitted-class", help="the class the student never saw (Hinton et al. 2015): recall vs T, bias correction")
-    p.add_argument("--task", choices=TASKS, default="digits", help="digits: scikit-learn's 8x8 digits (intents: not built yet)")
-    p.add_argument("--omit", type=int, default=d.omit, help=f"the digit left out of the student's transfer set (default {d.omit})")
-    p.add_argument("--seeds", type=int, default=5, help="number of seeds (0..N-1); default 5, as the reference")
+    p.add_argument("--task", choices=TASKS, default="digits",
+                   help="digits: scikit-learn's 8x8 digits (seconds); intents: the 16-intent task with its fine-tuned teacher (minutes)")
+    p.add_argument("--omit", help=f"the class left out of the student's training rows: a digit (default {d.omit}) or an intent "
+                                  "(default: see omitted_intents.OmittedIntentSpec)")
+    p.add_argument("--seeds", type=int, help="number of seeds (0..N-1); default 5 for digits, 3 for intents, as the references")
     p.add_argument("--student-hidden", type=int, default=d.student_hidden, help=f"units per student hidden layer (default {d.student_hidden})")
-    p.add_argument("--temperatures", default=",".join(f"{t:g}" for t in d.temperatures), help="comma-separated, e.g. 1,2,4,8,20")
+    p.add_argument("--temperatures", help=f"comma-separated, e.g. 1,2,4,8,20 (default {','.join(f'{t:g}' for t in d.temperatures)} "
+                                          "for digits, 1,2,4 for intents)")
     p.add_argument("--json", help="write the rows (one per condition, mean and std over seeds) and the full report here")
 
 
 def cmd_omitted_class(args, on_event=None) -> int:
     from .digits import DigitsSpec, run_digits_experiment
 
-    if args.task != "digits":
-        raise DistillError(f"--task {args.task} is not built yet: only --task digits runs today")
-    if args.seeds < 1:
+    if args.seeds is not None and args.seeds < 1:
         raise DistillError(f"--seeds must be at least 1, got {args.seeds}")
-    try:
-        temps = [float(x) for x in args.temperatures.split(",") if x.strip()]
-    except ValueError:
-        raise DistillError(f"--temperatures takes numbers such as 1,2,4, got '{args.temperatures}'") from None
-    spec = DigitsSpec(omit=args.omit, seeds=list(range(args.seeds)), student_hidden=args.student_hidden, temperatures=temps)
+    if args.task == "intents":
+        from .omitted_intents_cli import cmd_omitted_intents
+
+        return cmd_omitted_intents(args, on_event)
+    d = DigitsSpec()
+    if args.omit is not None and not args.omit.strip().isdigit():
+        raise DistillError(f"--omit takes a digit 0 to 9 with --task digits, got '{args.omit}'")
+    spec = DigitsSpec(omit=d.omit if args.omit is None else int(args.omit), seeds=list(range(args.seeds or 5)),
+                      student_hidden=args.student_hidden, temperatures=temperatures(args.temperatures, d.temperatures))
     started = time.perf_counter()
     report = run_digits_experiment(spec, home=home_dir(), on_event=on_event)  # teachers cached on disk, as the app's
     print_report(report)
@@ -53,6 +58,16 @@ def cmd_omitted_class(args, on_event=None) -> int:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(out, f, indent=1, default=float)
     return 0
+
+
+def temperatures(text: str | None, default: list[float]) -> list[float]:
+    """--temperatures as numbers; the task's spec default when not given."""
+    if text is None:
+        return list(default)
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise DistillError(f"--temperatures takes numbers such as 1,2,4, got '{text}'") from None
 
 
 def print_report(report, file=None) -> None:

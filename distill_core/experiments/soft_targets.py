@@ -8,9 +8,13 @@ question on a sample task, keeping the student, the number of optimiser steps an
 - ``pseudo``: labelled rows + the transfer pool labelled with the teacher's argmax;
 - ``soft T=k``: labelled rows + the transfer pool with the teacher's soft targets at T = k
   (labelled rows: alpha * CE + (1 - alpha) * T^2 * KL; transfer rows: the soft term only);
+- ``labelled soft T=k``: Hinton's own comparison, the labelled rows alone (no transfer set) with
+  the labelled rows' loss of ``soft T=k``, against ``hard`` on the very same rows;
 
 in two regimes: all labelled rows, and a low-data regime with a few labelled rows per class.
-The teacher is fine-tuned on all labelled rows in both (it is the same teacher).
+The teacher is fine-tuned on all labelled rows in both (it is the same teacher). Every condition of a
+regime gets ``epochs`` passes' worth of steps over labelled + transfer rows: raising ``epochs`` is the
+longer schedule of Beyer et al. (2022), "a good teacher is patient and consistent".
 """
 
 from __future__ import annotations
@@ -37,9 +41,15 @@ from .base import (
     HARD_LABELS, ReportBase, against_spread, emitter, eval_set, kept_layers, seed_loop, seed_summary, spread, student_source,
     train_config,
 )
-from .specs import HARD, PSEUDO, SoftTargetSpec
+from .specs import HARD, LABELLED_SOFT, PSEUDO, SoftTargetSpec
 
-__all__ = ["SoftTargetSpec", "ExperimentReport", "run_soft_target_experiment", "load_groups", "group_errors", "few_per_class"]
+__all__ = ["SoftTargetSpec", "ExperimentReport", "run_soft_target_experiment", "load_groups", "group_errors", "few_per_class",
+           "uses_transfer", "compare_schedules"]
+
+
+def uses_transfer(condition: str) -> bool:
+    """Whether a condition trains on the transfer pool (hard labels and Hinton's comparison do not)."""
+    return condition != HARD and not condition.startswith(LABELLED_SOFT)
 
 
 def load_groups(task: str) -> dict[str, str]:
@@ -86,6 +96,63 @@ class ExperimentReport(ReportBase):
         """A plain reading per regime: did soft targets beat hard pseudo-labels beyond the seed spread?"""
         return [_read_regime(regime, grp.set_index("condition")) for regime, grp in self.summary().groupby("regime", sort=False)]
 
+    def steps(self) -> dict[str, int]:
+        """regime -> the optimiser steps of every condition in it (one number: the runner gives them all the same)."""
+        return {r["regime"]: r["steps"] for r in self.rows}
+
+
+def _hinton_line(by: pd.DataFrame) -> str:
+    """Hinton's own comparison: soft targets vs hard labels on the same labelled rows, no transfer set, judged
+    against the spread of those two conditions (the transfer conditions' larger spread is not theirs)."""
+    labelled = by[by.index.str.startswith(LABELLED_SOFT)]
+    if labelled.empty:
+        return ""
+    best = labelled["accuracy_mean"].idxmax()
+    noise = spread(by.loc[HARD, "accuracy_std"], labelled.loc[best, "accuracy_std"])
+    gain = labelled.loc[best, "accuracy_mean"] - by.loc[HARD, "accuracy_mean"]
+    head = (f" On the labelled rows alone (no transfer set), soft targets at {best.split()[-1]} reached "
+            f"{100 * labelled.loc[best, 'accuracy_mean']:.1f}% against {100 * by.loc[HARD, 'accuracy_mean']:.1f}% with hard labels: ")
+    verdict = against_spread(gain, noise)
+    return head + ("better, beyond the seed spread." if verdict > 0 else "worse, beyond the seed spread." if verdict < 0
+                   else f"no difference beyond the seed spread ({100 * gain:+.1f} vs ±{100 * noise:.1f} points).")
+
+
+def _short_name(condition: str) -> str:
+    if condition.startswith(LABELLED_SOFT):
+        return f"soft {condition.split()[-1]} on the labelled rows alone"
+    return {HARD: HARD_LABELS, PSEUDO: "teacher argmax"}.get(condition, f"{condition} + transfer")
+
+
+def compare_schedules(short: ExperimentReport, long: ExperimentReport) -> list[str]:
+    """Per regime run in both: each condition's accuracy at the short and the long schedule, and whether the
+    ranking changed (the best condition, and soft targets against pseudo-labels, judged against the seed spread)."""
+    lines = []
+    s_short, s_long = short.summary(), long.summary()
+    for regime in [r for r in dict.fromkeys(s_long["regime"]) if r in set(s_short["regime"])]:
+        a = s_short[s_short["regime"] == regime].set_index("condition")
+        b = s_long[s_long["regime"] == regime].set_index("condition")
+        both = [c for c in b.index if c in a.index]
+        a, b = a.loc[both], b.loc[both]
+        steps = f"{short.steps()[regime]} → {long.steps()[regime]} steps"
+        moves = ", ".join(f"{_short_name(c)} {100 * a.loc[c, 'accuracy_mean']:.1f} → {100 * b.loc[c, 'accuracy_mean']:.1f}"
+                          for c in both)
+        best_a, best_b = a["accuracy_mean"].idxmax(), b["accuracy_mean"].idxmax()
+        line = f"{regime}, {steps}: {moves} (% accuracy). "
+        line += (f"The best condition stays {_short_name(best_a)}. " if best_a == best_b
+                 else f"The best condition changes from {_short_name(best_a)} to {_short_name(best_b)}"
+                 + (", beyond the seed spread. " if against_spread(b.loc[best_b, "accuracy_mean"] - b.loc[best_a, "accuracy_mean"],
+                                                        b.loc[best_a, "accuracy_std"], b.loc[best_b, "accuracy_std"])
+                    else ", within the seed spread. "))
+        soft = [c for c in both if c.startswith("soft")]
+        if PSEUDO in both and soft:
+            verdicts = [against_spread(t.loc[soft, "accuracy_mean"].max() - t.loc[PSEUDO, "accuracy_mean"], spread(*t["accuracy_std"]))
+                        for t in (a, b)]
+            words = {1: "beat", 0: "tie with", -1: "trail"}
+            line += (f"Best soft targets {words[verdicts[0]]} pseudo-labels at the short schedule and "
+                     f"{words[verdicts[1]]} them at the long one (judged against the seed spread).")
+        lines.append(line)
+    return lines
+
 
 def _read_regime(regime: str, by: pd.DataFrame) -> str:
     hard, pseudo = by.loc[HARD], by.loc[PSEUDO]
@@ -105,7 +172,7 @@ def _read_regime(regime: str, by: pd.DataFrame) -> str:
         line += f"Soft targets did worse than hard pseudo-labels ({100 * gain_soft:+.1f} points)."
     else:
         line += f"Soft targets did not beat hard pseudo-labels beyond the seed spread ({100 * gain_soft:+.1f} vs ±{100 * noise:.1f} points)."
-    return line
+    return line + _hinton_line(by)
 
 
 def _confusable_example(texts: list[str], teacher_logits: np.ndarray, label_names: list[str], groups: dict[str, str], temperature: float) -> dict | None:
@@ -153,7 +220,7 @@ def run_soft_target_experiment(
     teacher_metrics = (evaluate_logits(test.teacher_logits, test.labels, task.num_labels).as_dict()
                        | group_errors(test.labels, test.teacher_logits.argmax(1), task.label_names, groups))
 
-    regimes = {"all labels": task.train}
+    regimes = {"all labels": task.train} if spec.all_labels else {}
     if spec.low_data_per_class:
         regimes[f"{spec.low_data_per_class} labels per class"] = few_per_class(task.train, spec.low_data_per_class)
     steps = {regime: spec.epochs * math.ceil((len(labelled) + len(transfer)) / spec.batch_size)  # the same for every condition
@@ -170,7 +237,7 @@ def run_soft_target_experiment(
                              progress.forward(), cancel, phase)
             logits, metrics = test.score(student)
             row = {"regime": regime, "condition": condition, "seed": seed, "labelled": len(labelled),
-                   "transfer": len(transfer) if condition != HARD else 0, "steps": steps[regime], **metrics,
+                   "transfer": len(transfer) if uses_transfer(condition) else 0, "steps": steps[regime], **metrics,
                    **group_errors(test.labels, logits.argmax(1), task.label_names, groups)}
             if seed == spec.seeds[0]:
                 row["confusion"] = confusion(test.labels, logits.argmax(1), task.num_labels).tolist()
@@ -195,9 +262,14 @@ class _Pools:
 
 
 def _train_condition(spec: SoftTargetSpec, condition: str, student, cfg, pools: _Pools, steps: int, on_event, cancel, phase: str) -> None:
-    """Train one condition for ``steps`` optimiser steps: hard labels, teacher argmax labels, or soft targets at T."""
+    """Train one condition for ``steps`` optimiser steps: hard labels, teacher argmax labels, or soft targets at T
+    (with or without the transfer pool)."""
     if condition == HARD:
         train(student, pools.enc_labelled, pools.labels, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
+    elif condition.startswith(LABELLED_SOFT):  # Hinton's comparison: the labelled rows alone, same loss as on them below
+        loss = make_loss(pools.teacher_labelled, temperature=float(condition.split("=")[1]), alpha=spec.alpha,
+                         unlabelled_weight=spec.unlabelled_weight)
+        train(student, pools.enc_labelled, pools.labels, cfg, loss_fn=loss, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)
     elif condition == PSEUDO:
         y = np.concatenate([pools.labels, pools.teacher_transfer.argmax(1)])
         train(student, pools.enc_all, y, cfg, on_event=on_event, cancel=cancel, phase=phase, max_steps=steps)

@@ -17,21 +17,56 @@ def soft_condition(t: float) -> str:
     return f"soft T={t:g}"
 
 
+def table_picks(report: DigitsReport) -> list[tuple[str, str, int | None]]:
+    """(condition, name, Hinton et al.'s errors or None) for the teacher, the hard-label student and each distilled one."""
+    s = report.table()
+    teacher = report.spec["teacher_hidden"]
+    h = HINTON_MNIST_ERRORS
+    picks = [("teacher", f"teacher ({len(teacher)}×{max(teacher)}, dropout, shifts)", h["teacher"]),
+             ("hard", f"student 2×{report.spec['student_hidden']}, hard labels", h["hard"])]
+    for c, t in zip(s["condition"], s["temperature"]):
+        if c.startswith("soft"):
+            picks.append((c, f"same student, soft targets T = {t:g}", h["soft"] if t == 20 else None))
+    return [p for p in picks if p[0] in set(s["condition"])]
+
+
 def errors_figure(report: DigitsReport, temperature: float) -> go.Figure:
-    """Teacher, hard-label student and the student distilled at ``temperature``: test errors, mean ± std over seeds."""
+    """Test error % of each model here (mean ± std over seeds) beside Hinton et al.'s MNIST numbers; the slider's T outlined."""
     s = report.table().set_index("condition")
-    picks = [("teacher", "teacher (2×800, dropout, shifts)", COLOR_TEACHER_T1), ("hard", "student, hard labels", COLOR_HARD),
-             (soft_condition(temperature), f"student, soft targets at T = {temperature:g}", COLOR_SOFT)]
+    n = report.test_size
+    picks = table_picks(report)
+    names = [name for _, name, _ in picks]
+    rows = [s.loc[c] for c, _, _ in picks]
+    colors = [COLOR_TEACHER_T1 if c == "teacher" else COLOR_HARD if c == "hard" else COLOR_SOFT for c, _, _ in picks]
+    widths = [3 if c == soft_condition(temperature) else 0 for c, _, _ in picks]
     fig = go.Figure()
-    for condition, name, color in picks:
-        if condition not in s.index:
-            continue
-        row = s.loc[condition]
-        fig.add_bar(x=[name], y=[row["errors"]], name=name, marker_color=color, showlegend=False,
-                    error_y={"type": "data", "array": [row["errors_std"]], "visible": True},
-                    hovertemplate=f"{name}: %{{y:.1f}} errors ({100 * row['errors'] / report.test_size:.2f}%)<extra></extra>")
-    return style(fig, f"Test errors on every digit (of {report.test_size} images, mean ± std over seeds)", "model",
-                 "test errors (images)", height=360, legend="none")
+    fig.add_bar(x=names, y=[100 * r["errors"] / n for r in rows], name=f"here: 8×8 digits, {n} test images", marker_color=colors,
+                marker_line={"color": COLOR_NEUTRAL, "width": widths},
+                error_y={"type": "data", "array": [100 * r["errors_std"] / n for r in rows], "visible": True},
+                customdata=[[r["errors"], r["errors_std"]] for r in rows],
+                hovertemplate="%{x}: %{customdata[0]:.1f} ± %{customdata[1]:.1f} errors (%{y:.2f}%)<extra>here</extra>")
+    paper = [(name, h) for (_, name, h) in picks if h is not None]
+    fig.add_bar(x=[p[0] for p in paper], y=[h / 100 for _, h in paper], name="Hinton et al. 2015: MNIST, 10,000 test images",
+                marker_color=COLOR_NEUTRAL, opacity=0.55, customdata=[h for _, h in paper],
+                hovertemplate="%{x}: %{customdata} errors (%{y:.2f}%)<extra>Hinton et al.</extra>")
+    fig.update_layout(barmode="group")
+    return style(fig, "Test error %: here (mean ± std over seeds) and in Hinton et al.'s MNIST table", "model",
+                 "test error (% of test images)", height=380, legend="top")
+
+
+def mnist_table(report: DigitsReport) -> pd.DataFrame:
+    """The table's rows: test errors as counts and %, validation errors, Hinton et al.'s count where the paper has one."""
+    s = report.table().set_index("condition")
+    n = report.test_size
+    rows = []
+    for condition, name, paper in table_picks(report):
+        r = s.loc[condition]
+        rows.append({"model": name, f"test errors (of {n})": f"{r['errors']:.1f} ± {r['errors_std']:.1f}",
+                     "test error %": f"{100 * r['errors'] / n:.2f} ± {100 * r['errors_std'] / n:.2f}",
+                     f"validation errors (of {report.spec['validation_size']})":
+                         f"{r['val_errors']:.1f} ± {r['val_errors_std']:.1f}" if "val_errors" in r else "",
+                     "Hinton et al. (of 10,000)": "" if paper is None else str(paper), "seeds": int(r["seeds"])})
+    return pd.DataFrame(rows)
 
 
 def recall_figure(report: DigitsReport, temperature: float) -> go.Figure:
