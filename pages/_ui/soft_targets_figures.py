@@ -56,7 +56,9 @@ def results_figure(report: ExperimentReport, metric: str, title: str, y_title: s
         fig.add_hline(y=100 * report.teacher["accuracy"], line_dash="dot", line_color=OKABE_ITO["grey"],
                       annotation_text=f"teacher {100 * report.teacher['accuracy']:.1f}%", annotation_position="top left")
     fig.update_layout(barmode="group")
-    return style(fig, title, "labelled rows the student sees", y_title, height=400, legend="top", legend_rows=3)
+    # In a half-width column the legend stacks one condition per row: reserve a row each, or it covers the title.
+    return style(fig, title, "labelled rows the student sees", y_title, height=300 + 26 * len(fig.data), legend="top",
+                 legend_rows=len(fig.data))
 
 
 def schedule_figure(short: ExperimentReport, long: ExperimentReport) -> go.Figure:
