@@ -216,34 +216,18 @@ def show_readouts(names: list[str], logits: np.ndarray, t: float) -> None:
     k = len(names)
     top = int(np.argmax(logits))
 
-    m1, m2, m3 = st.columns(3)
-    m1.metric(
-        "Entropy",
-        f"{info['entropy_bits']:.2f} bits",
-        delta=f"{info['entropy_bits'] - info_1['entropy_bits']:+.2f}",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help=f"How spread the soft targets are: 0 bits is one-hot, log₂ {k} = {info['max_entropy_bits']:.2f} bits is uniform.",
-        border=True,
-    )
-    m2.metric(
-        "Effective classes",
-        f"{info['effective_classes']:.2f} of {k}",
-        delta=f"{info['effective_classes'] - info_1['effective_classes']:+.2f}",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help="2 to the power of the entropy: as many equally likely classes would have the same entropy.",
-        border=True,
-    )
-    m3.metric(
-        "Dark knowledge",
-        f"{info['dark_knowledge']:.1%}",
-        delta=f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
-        delta_description="vs T = 1",
-        delta_color="off",
-        help=f"Probability outside the top class ({names[top]}): what a one-hot label throws away.",
-        border=True,
-    )
+    # (label, value at T, change from T = 1, what it means)
+    readouts = [
+        ("Entropy", f"{info['entropy_bits']:.2f} bits", f"{info['entropy_bits'] - info_1['entropy_bits']:+.2f}",
+         f"How spread the soft targets are: 0 bits is one-hot, log₂ {k} = {info['max_entropy_bits']:.2f} bits is uniform."),
+        ("Effective classes", f"{info['effective_classes']:.2f} of {k}",
+         f"{info['effective_classes'] - info_1['effective_classes']:+.2f}",
+         "2 to the power of the entropy: as many equally likely classes would have the same entropy."),
+        ("Dark knowledge", f"{info['dark_knowledge']:.1%}", f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
+         f"Probability outside the top class ({names[top]}): what a one-hot label throws away."),
+    ]
+    for column, (label, value, delta, help_text) in zip(st.columns(3), readouts):
+        column.metric(label, value, delta=delta, delta_description="vs T = 1", delta_color="off", help=help_text, border=True)
     st.caption(
         f"At T = {fmt_t(t)}, against the teacher as trained (T = 1). Maximum entropy for {k} classes: "
         f"log₂ {k} = {info['max_entropy_bits']:.2f} bits (uniform)."
