@@ -53,6 +53,8 @@ def summary_table(summary, labels: list[tuple[str, str, int]], metrics: list[tup
     """An experiment's summary (mean and std over seeds) as text: ``labels`` (column, header, width) on the
     left, then each of ``metrics`` (column, header) as "mean ± std" in points and ``extra`` columns as they are."""
     metric_cols = {c for c, _ in metrics}
+    # a label column is as wide as its longest name, or the columns after it slide out of line
+    labels = [(c, h, max(w, 2 + max((len(display_name(str(v))) for v in summary[c]), default=0))) for c, h, w in labels]
     cols = [(c, h, max(width, len(h) + 2)) for c, h in list(metrics) + list(extra)]
     lines = ["".join(f"{h:<{w}}" for _, h, w in labels) + "".join(f"{h:>{w}}" for _, h, w in cols)]
     for _, r in summary.iterrows():
