@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 import time
 
 from .errors import DistillError, first_line, one_line
+from .paths import write_json
 from .experiments.base import ALPHA_MAX, ALPHA_MIN, T_MAX, T_MIN
 from .experiments.specs import (
     ARCHITECTURES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
@@ -160,8 +160,7 @@ def _progress_printer():
 
 def _write_json(path: str | None, report) -> None:
     if path:
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(report.as_dict(), f, indent=1, default=float)
+        write_json(path, report.as_dict())
 
 
 def cmd_distill(args) -> int:

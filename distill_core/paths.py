@@ -21,6 +21,12 @@ def uploads_dir() -> Path:
     return home_dir() / "uploads"
 
 
+def write_json(path: str | Path, data) -> None:
+    """A report as JSON for the CLI's --json (numpy numbers written as floats)."""
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, default=float)
+
+
 def cache_key(*parts) -> str:
     """A short, stable name for a cache entry made of these parts."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]

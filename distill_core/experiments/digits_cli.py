@@ -7,12 +7,11 @@ Kept here, next to its experiment, so ``__main__`` only registers it.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 from ..errors import DistillError
-from ..paths import home_dir
+from ..paths import home_dir, write_json
 
 TASKS = ("digits", "intents")
 
@@ -53,10 +52,9 @@ def cmd_omitted_class(args, on_event=None) -> int:
     print(f"wall time {time.perf_counter() - started:.1f} s, {len(spec.seeds)} seed(s)")
     if args.json:
         out = {"task": "digits", "omitted_digit": spec.omit, "seeds": len(spec.seeds), "rows": report.json_rows(),
-               "table": [{k: None if v != v else v for k, v in r.items()} for r in report.table().to_dict("records")],  # NaN -> null
+               "table": report.table_records(),
                "report": report.as_dict()}
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(out, f, indent=1, default=float)
+        write_json(args.json, out)
     return 0
 
 

@@ -53,6 +53,10 @@ class DigitsReport:
         """Teacher / hard labels / soft targets at each T on every digit: errors and accuracy, mean and std over seeds."""
         return self._summary("table", TABLE_METRICS)
 
+    def table_records(self) -> list[dict]:
+        """``table()`` as JSON-ready rows: a missing std (one seed) is null, not NaN."""
+        return [{k: None if v != v else v for k, v in r.items()} for r in self.table().to_dict("records")]
+
     def omitted(self) -> pd.DataFrame:
         """Hard labels / soft targets at each T without the omitted digit: recall of it, before and after the bias correction."""
         return self._summary("omitted", OMITTED_METRICS)

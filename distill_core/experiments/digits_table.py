@@ -9,10 +9,9 @@ table's students: a teacher, and one large unregularised student on hard labels 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
-from ..paths import home_dir
+from ..paths import home_dir, write_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,10 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wall time {time.perf_counter() - started:.1f} s, {len(spec.seeds)} seed(s)")
     if args.json:
         out = {"task": "digits", "experiment": "table", "seeds": len(spec.seeds),
-               "table": [{k: None if v != v else v for k, v in r.items()} for r in report.table().to_dict("records")],  # NaN -> null
+               "table": report.table_records(),
                "report": report.as_dict()}
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(out, f, indent=1, default=float)
+        write_json(args.json, out)
     return 0
 
 

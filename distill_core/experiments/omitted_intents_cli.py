@@ -7,11 +7,10 @@ The parser is the digits one (``digits_cli``); this module runs and prints the i
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
-from ..paths import home_dir
+from ..paths import home_dir, write_json
 from .digits_cli import temperatures
 from .omitted_intents import OmittedIntentSpec, condition_name, run_omitted_intent_experiment
 
@@ -27,8 +26,7 @@ def cmd_omitted_intents(args, on_event=None) -> int:
     if args.json:
         out = {"task": "intents", "omitted_intent": spec.omit, "seeds": len(spec.seeds), "rows": report.json_rows(),
                "report": report.as_dict()}
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(out, f, indent=1, default=float)
+        write_json(args.json, out)
     return 0
 
 
