@@ -1,26 +1,32 @@
-"""Background jobs for the app: a bounded queue, N workers (one by default), status and cancel.
+"""Background jobs for the app: a fair, bounded queue, N workers (one by default), status and cancel.
 
 Training never runs in a Streamlit script thread: a page submits a spec and polls ``status``.
 Every job is a run-store row from the moment it is queued, so a refresh, a second tab or an
 app restart sees it; a run whose process died is marked interrupted at the next start.
-Threads here never touch Streamlit.
+Each job has an owner (a browser session's token): one owner has at most ``max_per_owner`` jobs
+queued or running, owners take turns (fair_queue.py), and a job running past its time limit is
+stopped as "timed out". Cancel stops a job at any stage (job_process.py). Threads here never
+touch Streamlit.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import queue
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import Cancelled, DistillError, one_line
+from .access import same_token
+from .errors import DistillError
+from .fair_queue import FairQueue, duration, env_job_cap_s, env_max_jobs_per_owner, time_limit
+from .job_process import JobEnded, RunFn, disk_error_reason, run_in_process, run_in_thread, run_status  # noqa: F401
 from .runs import RunStore
 
-RunFn = Callable[..., object]  # (spec, home=, on_event=, cancel=, artefact_dir=) -> report with .as_dict()
+# How a job is run, by the runner's ``isolation``: (run_fn, spec, call, on_event, cancel, on_start) -> dict.
+BACKENDS: dict[str, Callable[..., dict]] = {"thread": run_in_thread, "process": run_in_process}
+LOCAL_OWNER = "local"  # the owner of jobs submitted without one (the CLI, tests, background preparation)
+WATCH_S = 0.2  # how often time limits are checked
 
 MAX_CURVE_POINTS = 400  # per phase: the live curves are thinned beyond this
 
@@ -30,7 +36,7 @@ class JobState:
     """What a page shows about one job; a snapshot is a plain copy."""
 
     run_id: int
-    status: str = "queued"  # queued, running, finished, failed, cancelled, interrupted
+    status: str = "queued"  # queued, running, finished, failed, cancelled, timed out, interrupted
     position: int | None = None  # 1 = next to run
     fraction: float = 0.0
     eta_s: float | None = None
@@ -42,12 +48,14 @@ class JobState:
     results: list[dict] = field(default_factory=list)  # per-seed results as they land
     error: str | None = None
     report: dict | None = None
+    public_id: str = ""  # the run's id in URLs
+    time_limit_s: float | None = None  # stopped as "timed out" past this many seconds of running
 
     def snapshot(self) -> "JobState":
         return JobState(
             self.run_id, self.status, self.position, self.fraction, self.eta_s, self.elapsed_s, self.phase,
             self.message, {k: list(v) for k, v in self.steps.items()}, list(self.evals), list(self.results),
-            self.error, self.report,
+            self.error, self.report, self.public_id, self.time_limit_s,
         )
 
     def record(self, e: dict) -> None:
@@ -80,52 +88,78 @@ def _thin(points: list[dict]) -> None:
         del points[1:-1:2]
 
 
+@dataclass
+class _Live:
+    """What the runner holds for a queued or running job, until it ends."""
+
+    owner: str
+    spec: object
+    run_fn: RunFn
+    run_kwargs: dict
+    cancel: threading.Event
+    limit_s: float
+    limit_why: str
+    started: float | None = None  # time.monotonic() when a worker took it
+    ended_as: tuple[str, str] | None = None  # (status, reason) decided here, e.g. by the time limit
+
+
 class JobRunner:
     def __init__(self, store: RunStore, run_fn: RunFn | None = None, workers: int = 1, max_queue: int = 16, persist_every_s: float = 2.0,
-                 isolation: str = "thread"):
+                 isolation: str = "thread", max_per_owner: int | None = None, job_cap_s: float | None = None):
         """isolation="process" trains in a child process (the app's choice): torch's many small GIL
         hand-offs in a thread of the web server starved both the training and the pages; "thread"
-        keeps everything in this process (tests, and run functions that cannot be pickled)."""
+        keeps everything in this process (tests, and run functions that cannot be pickled).
+        ``max_per_owner`` and ``job_cap_s`` default to the environment's (fair_queue.py)."""
         if run_fn is None:
             from .experiments.comparison import run_comparison
 
             run_fn = run_comparison
         self.store = store
         self.run_fn = run_fn
-        if isolation not in ("thread", "process"):
-            raise ValueError(f"isolation must be 'thread' or 'process', got {isolation!r}")
+        if isolation not in BACKENDS:
+            raise ValueError(f"isolation must be one of {', '.join(map(repr, BACKENDS))}, got {isolation!r}")
         self.isolation = isolation
         self.max_queue = max_queue
+        self.max_per_owner = max_per_owner or env_max_jobs_per_owner()
+        self.job_cap_s = job_cap_s or env_job_cap_s()
         self.persist_every_s = persist_every_s
-        self._queue: queue.Queue = queue.Queue()
-        self._order: list[int] = []  # queued run ids, oldest first
+        self._queue = FairQueue()
         self._jobs: dict[int, JobState] = {}
-        self._specs: dict[int, object] = {}
-        self._cancel: dict[int, threading.Event] = {}
+        self._live: dict[int, _Live] = {}  # queued and running jobs only
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self.interrupted_at_start = store.mark_interrupted()
         self._threads = [threading.Thread(target=self._work, name=f"distill-worker-{i}", daemon=True) for i in range(max(1, workers))]
+        self._threads.append(threading.Thread(target=self._watch, name="distill-time-limits", daemon=True))
         for t in self._threads:
             t.start()
 
     # ------------------------------------------------------------ API for pages
 
-    def submit(self, spec, owner: str | None = None, kind: str = "distill", task: str | None = None, run_fn: RunFn | None = None, **run_kwargs) -> int:
-        """Queue a job (run with ``run_fn``, default the runner's); a DistillError when the queue is full."""
+    def submit(self, spec, owner: str | None = None, kind: str = "distill", task: str | None = None, run_fn: RunFn | None = None,
+               estimate_s: float | None = None, shared: bool | None = None, **run_kwargs) -> int:
+        """Queue a job (run with ``run_fn``, default the runner's) for ``owner``; its time limit is 3x
+        ``estimate_s`` (at most the cap); ``shared`` defaults to "not on a data file of its own".
+        A DistillError when the queue is full or the owner already has ``max_per_owner`` jobs."""
+        owner = owner or LOCAL_OWNER
+        limit_s, limit_why = time_limit(estimate_s, self.job_cap_s)
         with self._lock:
-            if len(self._order) >= self.max_queue:
+            if len(self._queue) >= self.max_queue:
+                raise DistillError(f"the queue is full ({self.max_queue} runs waiting); try again when one has finished")
+            if self._active_for(owner) >= self.max_per_owner:
                 raise DistillError(
-                    f"the queue is full ({self.max_queue} runs waiting); try again when one has finished"
+                    f"you already have {self.max_per_owner} runs queued or running, the most one person may have at once "
+                    "on this server: wait for one to finish, or cancel one"
                 )
             config = spec.as_dict() if hasattr(spec, "as_dict") else dict(spec)
-            run_id = self.store.create(kind, task or config.get("task"), config, owner=owner or f"app:{os.getpid()}")
-            self._jobs[run_id] = JobState(run_id)
-            self._specs[run_id] = (spec, run_fn or self.run_fn, run_kwargs)
-            self._cancel[run_id] = threading.Event()
-            self._order.append(run_id)
+            run_id = self.store.create(kind, task or config.get("task"), config, owner=owner, shared=shared,
+                                       runner_pid=os.getpid(), time_limit_s=limit_s)
+            self._jobs[run_id] = JobState(run_id, public_id=self.store.get(run_id).public_id, time_limit_s=limit_s)
+            self._live[run_id] = _Live(owner, spec, run_fn or self.run_fn, run_kwargs, threading.Event(), limit_s, limit_why)
+            self._queue.push(owner, run_id)
             self._renumber()
-        self._queue.put(run_id)
+            self._wake.notify()
         return run_id
 
     def status(self, run_id: int) -> JobState | None:
@@ -137,7 +171,8 @@ class JobRunner:
         run = self.store.get(run_id)
         if run is None:
             return None
-        state = JobState(run_id, status=run.status, error=run.error, report=run.metrics)
+        state = JobState(run_id, status=run.status, error=run.error, report=run.metrics, public_id=run.public_id,
+                         time_limit_s=run.time_limit_s)
         if run.progress:
             for k in ("fraction", "eta_s", "elapsed_s", "phase", "message", "steps", "evals", "results"):
                 if k in run.progress:
@@ -146,25 +181,38 @@ class JobRunner:
             state.fraction = 1.0
         return state
 
-    def cancel(self, run_id: int) -> bool:
-        """Stop a running job at its next step, or drop a queued one. False if it is not live here."""
+    def cancel(self, run_id: int, owner=..., admin: bool = False) -> bool:
+        """Stop a job at any stage (a running one within about a second), or drop a queued one.
+
+        A page passes ``owner`` (its session's token, None included) and ``admin``: only the job's
+        owner or the instructor may cancel it. Without ``owner`` (the default, ``...``: a singleton no
+        cookie can spell and a module re-import cannot replace) the caller is the engine itself: the
+        CLI, tests, background preparation. False when it is not allowed, or not queued / running here."""
         with self._lock:
-            event = self._cancel.get(run_id)
-            job = self._jobs.get(run_id)
-            if event is None or job is None or job.status not in ("queued", "running"):
+            live, job = self._live.get(run_id), self._jobs.get(run_id)
+            if live is None or job is None:
                 return False
-            event.set()
-            if job.status == "queued":
-                job.status, job.message = "cancelled", "cancelled before it started"
-                self._order.remove(run_id)
+            if owner is not ... and not (admin or same_token(owner, live.owner)):
+                return False
+            live.cancel.set()
+            dropped = job.status == "queued" and self._queue.remove(run_id)
+            if dropped:
+                job.status, job.message, job.position = "cancelled", "cancelled before it started", None
+                del self._live[run_id]
                 self._renumber()
-        if job.status == "cancelled":
+        if dropped:
             self.store.fail(run_id, "cancelled before it started", status="cancelled")
         return True
 
     def active(self) -> list[int]:
+        """Ids of the jobs queued or running here."""
         with self._lock:
-            return [r for r, j in self._jobs.items() if j.status in ("queued", "running")]
+            return list(self._live)
+
+    def active_for(self, owner: str | None) -> int:
+        """How many jobs this owner has queued or running (at most ``max_per_owner``)."""
+        with self._lock:
+            return self._active_for(owner or LOCAL_OWNER)
 
     def wait(self, run_id: int, timeout: float = 60.0) -> JobState:
         """Block until a job ends (for tests and the CLI)."""
@@ -177,52 +225,65 @@ class JobRunner:
         raise TimeoutError(f"run {run_id} still {self.status(run_id).status} after {timeout} s")
 
     def shutdown(self) -> None:
-        self._stopping.set()
-        for event in self._cancel.values():
-            event.set()
-        for _ in self._threads:
-            self._queue.put(None)
+        with self._lock:
+            self._stopping.set()
+            for live in self._live.values():
+                live.cancel.set()
+            self._wake.notify_all()
 
     # ------------------------------------------------------------ worker side
 
+    def _active_for(self, owner: str) -> int:
+        return sum(1 for live in self._live.values() if live.owner == owner)
+
     def _renumber(self) -> None:
-        for i, rid in enumerate(self._order):
+        for i, rid in enumerate(self._queue.order()):
             self._jobs[rid].position = i + 1
 
     def _work(self) -> None:
-        while not self._stopping.is_set():
-            run_id = self._queue.get()
-            if run_id is None:
-                return
-            with self._lock:
-                job = self._jobs[run_id]
-                if job.status != "queued":  # cancelled while waiting
-                    continue
-                self._order.remove(run_id)
-                self._renumber()
+        while True:
+            with self._wake:
+                while not self._stopping.is_set() and not len(self._queue):
+                    self._wake.wait()
+                if self._stopping.is_set():
+                    return
+                run_id = self._queue.pop()
+                job, live = self._jobs[run_id], self._live[run_id]
                 job.status, job.position, job.message = "running", None, "starting"
-                spec, run_fn, run_kwargs = self._specs.pop(run_id)
-                cancel = self._cancel[run_id]
-            self._run(run_id, job, spec, run_fn, run_kwargs, cancel)
+                live.started = time.monotonic()
+                self._renumber()
+            self._run(run_id, job, live)
 
-    def _run(self, run_id: int, job: JobState, spec, run_fn: RunFn, run_kwargs: dict, cancel: threading.Event) -> None:
+    def _run(self, run_id: int, job: JobState, live: _Live) -> None:
         try:
             self.store.start(run_id)
+            _make_room(self.store.home)
             on_event = self._recorder(run_id, job)
-            call = dict(home=self.store.home, artefact_dir=self.store.artefact_dir(run_id), **run_kwargs)
-            if self.isolation == "process":
-                result = _run_in_child(run_fn, spec, call, on_event, cancel)
-            else:
-                result = _as_dict(run_fn(spec, on_event=on_event, cancel=cancel, **call))
+            call = dict(home=self.store.home, artefact_dir=self.store.artefact_dir(run_id), **live.run_kwargs)
+            result = BACKENDS[self.isolation](live.run_fn, live.spec, call, on_event, live.cancel,
+                                              on_start=lambda pid: self.store.set_child(run_id, pid))
             self.store.set_progress(run_id, job.as_progress())
             self.store.finish(run_id, result, artefacts=str(self.store.artefact_dir(run_id)))
             with self._lock:
                 job.status, job.fraction, job.report, job.message = "finished", 1.0, result, "finished"
         except Exception as exc:  # a failing job never takes the runner down
-            self._end(run_id, job, *run_status(exc, self.store.home))
+            self._end(run_id, job, *(live.ended_as or run_status(exc, self.store.home)))
         finally:
             with self._lock:
-                self._cancel.pop(run_id, None)
+                self._live.pop(run_id, None)
+
+    def _watch(self) -> None:
+        """Stop every job that has run past its time limit (the backend then ends it as it ends a cancel)."""
+        while not self._stopping.wait(WATCH_S):
+            now = time.monotonic()
+            with self._lock:
+                for run_id, live in self._live.items():
+                    over = live.started is not None and now - live.started > live.limit_s
+                    if over and live.ended_as is None and not live.cancel.is_set():
+                        live.ended_as = ("timed out", f"timed out: stopped after {duration(live.limit_s)} of running, "
+                                                      f"the time limit for this run ({live.limit_why})")
+                        self._jobs[run_id].message = "stopping: the time limit is reached"
+                        live.cancel.set()
 
     def _recorder(self, run_id: int, job: JobState) -> Callable[[dict], None]:
         """A job's on_event: each event goes into its live state; the progress is saved every persist_every_s."""
@@ -251,114 +312,19 @@ class JobRunner:
             job.status, job.error, job.message = status, reason, reason
 
 
-class _Ended(Exception):
-    """Raised here for a run that ended in the training child, with the status and reason decided there."""
-
-    def __init__(self, status: str, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-def run_status(exc: BaseException, home) -> tuple[str, str]:
-    """(status, one-line reason) of a run that raised ``exc``: the one place an exception becomes a run status,
-    in the runner's thread and in the training child alike."""
-    if isinstance(exc, _Ended):
-        return exc.status, exc.reason
-    if isinstance(exc, Cancelled):
-        return "cancelled", "cancelled by the user"
-    if isinstance(exc, DistillError):
-        return "failed", str(exc)
-    if isinstance(exc, OSError):
-        return "failed", disk_error_reason(exc, home)
-    traceback.print_exception(exc)  # for the server log; the page shows the one-line reason
-    return "failed", f"unexpected error ({one_line(exc)})"
-
-
-def _as_dict(report) -> dict:
-    return report.as_dict() if hasattr(report, "as_dict") else dict(report)
-
-
-def disk_error_reason(exc: OSError, home) -> str:
-    """One line for a failed file operation: a full disk is said as such; the path is named."""
-    where = exc.filename or home
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk is full: the run could not save its results under {home} (free some space and run it again)"
-    in_home = home is not None and str(where).startswith(str(home))
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and in_home:
-        return f"{home} cannot be written ({exc.strerror}); set DISTILL_LAB_HOME to a writable folder"
-    return f"a file operation failed on {where} ({exc.strerror or exc})"
-
-
-# ---------------------------------------------------------------- process isolation
-
-
-def _child_main(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
-    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", status, reason)."""
-    threads = os.environ.get("DISTILL_LAB_TRAIN_THREADS", "").strip()
-    if threads.isdigit() and int(threads) > 0:  # e.g. 1 on a 2-core workshop server: a core stays free for the pages
-        import torch
-
-        torch.set_num_threads(int(threads))
-    try:
-        report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
-        events.put(("done", _as_dict(report)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
-        events.put(("error", *run_status(exc, call.get("home"))))
-
-
-def _current(obj):
-    """The object of this name in its module as imported now (itself when that cannot be found)."""
-    import importlib
+def _make_room(home) -> None:
+    """The disk quota (disk.py), before a job writes anything: least-recently-used caches and finished runs go."""
+    from .disk import enforce_quota
 
     try:
-        found = importlib.import_module(obj.__module__)
-        for part in obj.__qualname__.split("."):
-            found = getattr(found, part)
-        return found
-    except (AttributeError, ImportError, TypeError):
-        return obj
+        enforce_quota(home)
+    except OSError:
+        pass  # eviction is housekeeping: a job never fails for it
 
 
-def _current_spec(spec):
-    """A dataclass spec rebuilt from the current class when its module was re-imported; anything else as is."""
-    import dataclasses
+# --- Ray backend (issue 18, ray_backend.py): isolation="ray" runs each job as a task on a Ray cluster, and with
+# DISTILL_LAB_RAY_ADDRESS set the app's "process" isolation goes there too. ray is imported only when a job runs there.
+from .ray_backend import register as _register_ray  # noqa: E402
 
-    if dataclasses.is_dataclass(spec) and not isinstance(spec, type):
-        cls = _current(type(spec))
-        if cls is not type(spec):
-            return cls(**{f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)})
-    return spec
-
-
-def _run_in_child(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event) -> dict:
-    """Run ``run_fn`` in a spawned process, relaying its events here; a failure there raises _Ended here."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context("spawn")
-    events = ctx.Queue()
-    child_cancel = ctx.Event()
-    # Streamlit re-imports edited modules of the app while the server runs: this runner may hold the old
-    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones.
-    run_fn, spec = _current(run_fn), _current_spec(spec)
-    child = ctx.Process(target=_current(_child_main), args=(run_fn, spec, call, events, child_cancel), daemon=True)
-    child.start()
-    try:
-        while True:
-            if cancel.is_set():
-                child_cancel.set()
-            try:
-                message = events.get(timeout=0.2)
-            except queue.Empty:
-                if not child.is_alive() and events.empty():
-                    raise RuntimeError(f"the training process stopped (exit code {child.exitcode})")
-                continue
-            if message[0] == "event":
-                on_event(message[1])
-            elif message[0] == "done":
-                return message[1]
-            else:
-                raise _Ended(message[1], message[2])
-    finally:
-        child.join(timeout=10)
-        if child.is_alive():
-            child.kill()
+_register_ray(BACKENDS)
+# --- end Ray backend

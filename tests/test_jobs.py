@@ -31,7 +31,7 @@ def fake_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None):
 
 @pytest.fixture
 def runner(lab_home):
-    r = JobRunner(RunStore(lab_home), run_fn=fake_run, max_queue=3, persist_every_s=0.0)
+    r = JobRunner(RunStore(lab_home), run_fn=fake_run, max_queue=3, persist_every_s=0.0, max_per_owner=10)
     yield r
     r.shutdown()
 
@@ -206,3 +206,263 @@ def test_a_process_job_still_runs_after_its_modules_were_re_imported(lab_home):
         assert state.status == "failed" and "unknown experiment 'magic'" in state.error, state.error
     finally:
         runner.shutdown()
+
+
+# ---------------------------------------------------------------- owners, fair queue, time limits
+
+
+def gated_runner(lab_home, order: list, gate: threading.Event, **kw) -> JobRunner:
+    def gated(spec, cancel=None, **_):
+        order.append(spec["name"])
+        gate.wait(10)
+        if cancel.is_set():
+            raise Cancelled("cancelled")
+        return FakeReport(name=spec["name"])
+
+    return JobRunner(RunStore(lab_home), run_fn=gated, persist_every_s=0.0, **kw)
+
+
+def test_an_owner_has_at_most_max_per_owner_active_jobs_and_others_are_not_held_up(lab_home):
+    gate, order = threading.Event(), []
+    runner = gated_runner(lab_home, order, gate, max_per_owner=2)
+    try:
+        first = runner.submit({"name": "a1"}, owner="alice")
+        runner.submit({"name": "a2"}, owner="alice")
+        with pytest.raises(DistillError, match="already have 2 runs queued or running"):
+            runner.submit({"name": "a3"}, owner="alice")
+        assert runner.active_for("alice") == 2
+        bob = runner.submit({"name": "b1"}, owner="bob")  # another person is not refused
+        assert runner.status(bob).status in ("queued", "running")
+        gate.set()
+        assert runner.wait(first, 5).status == "finished"
+        again = runner.submit({"name": "a3"}, owner="alice")  # a slot is free again
+        assert runner.wait(again, 5).status == "finished"
+    finally:
+        gate.set()
+        runner.shutdown()
+
+
+def test_owners_take_turns_whatever_order_they_submitted_in(lab_home):
+    gate, order = threading.Event(), []
+    runner = gated_runner(lab_home, order, gate, max_per_owner=3)
+    try:
+        ids = {name: runner.submit({"name": name}, owner=name[0]) for name in ("a1", "a2", "a3", "b1", "b2", "c1")}
+        while order != ["a1"]:
+            time.sleep(0.01)
+        positions = {name: runner.status(i).position for name, i in ids.items()}
+        # a1 runs; b and c were never served, so they come before alice's second job; then turns
+        assert positions == {"a1": None, "b1": 1, "c1": 2, "a2": 3, "b2": 4, "a3": 5}
+        gate.set()
+        for i in ids.values():
+            assert runner.wait(i, 5).status == "finished"
+        assert order == ["a1", "b1", "c1", "a2", "b2", "a3"]
+    finally:
+        gate.set()
+        runner.shutdown()
+
+
+def test_a_job_past_its_time_limit_ends_as_timed_out_and_the_queue_goes_on(lab_home):
+    runner = JobRunner(RunStore(lab_home), run_fn=fake_run, persist_every_s=0.0, job_cap_s=0.3)
+    try:
+        long = runner.submit({"name": "long", "steps": 100_000, "sleep": 0.01})
+        short = runner.submit({"name": "short"})
+        state = runner.wait(long, 10)
+        assert state.status == "timed out", state
+        assert "time limit" in state.error and "DISTILL_LAB_JOB_CAP_S = 0.3 s" in state.error
+        row = runner.store.get(long)
+        assert row.status == "timed out" and row.error == state.error and row.time_limit_s == 0.3
+        assert runner.wait(short, 10).status == "finished"
+        estimated = runner.submit({"name": "estimated", "steps": 100_000, "sleep": 0.01}, estimate_s=0.05)
+        state = runner.wait(estimated, 10)
+        assert state.status == "timed out" and "3x its estimate of 0 s" in state.error, state.error
+        assert state.time_limit_s == pytest.approx(0.15)
+    finally:
+        runner.shutdown()
+
+
+def test_owners_are_isolated_in_the_engine(lab_home, monkeypatch):
+    from distill_core.access import is_admin
+
+    monkeypatch.setenv("DISTILL_LAB_ADMIN_TOKEN", "instructor-secret")
+    gate, order = threading.Event(), []
+    runner = gated_runner(lab_home, order, gate, max_per_owner=3)
+    try:
+        private = runner.submit({"name": "mine", "data_file": "/uploads/alice.csv"}, owner="alice")
+        sample = runner.submit({"name": "sample", "task": "sentiment"}, owner="alice")
+        store = runner.store
+        mine, shared = store.get(private), store.get(sample)
+        pid = runner.status(private).public_id
+        assert mine.public_id == pid and len(pid) == 16 and not pid.isdecimal()
+        assert mine.owner == "alice" and not mine.shared and shared.shared
+        assert store.get_visible(pid, "alice") is not None
+        assert store.get_visible(pid, "bob") is None and store.get_visible(pid, None) is None
+        assert store.get_visible(pid, "bob", admin=True) is not None
+        assert store.get_visible(shared.public_id, "bob") is not None
+        assert shared.visible_to("bob") and not shared.can_cancel("bob")
+        assert not mine.can_download("bob") and mine.can_download("alice")
+        assert [r.id for r in store.list_visible("bob")] == [sample]
+        assert [r.id for r in store.list_visible("alice")] == [sample, private]
+        # cancel: never by another owner, nor by a page without a token; by the owner or the instructor
+        assert not runner.cancel(sample, owner="bob") and not runner.cancel(private, owner=None)
+        assert runner.status(sample).status == "queued"
+        assert runner.cancel(sample, owner="alice")
+        assert runner.cancel(private, owner="bob", admin=is_admin("instructor-secret"))
+        gate.set()
+        assert runner.wait(private, 5).status == "cancelled" and runner.wait(sample, 5).status == "cancelled"
+    finally:
+        gate.set()
+        runner.shutdown()
+
+
+# ---------------------------------------------------------------- the training child: cancel, death, priority
+
+
+def stubborn_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None):
+    """A stage that never looks at cancel (tokenising, the teacher's logits, a latency check)."""
+    on_event({"kind": "phase", "phase": "tokenising", "message": "tokenising the texts"})
+    time.sleep(spec.get("sleep", 120))
+    return {"done": True}
+
+
+def dying_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None):
+    import os
+    import signal
+
+    on_event({"kind": "phase", "phase": "teacher", "message": "computing the teacher's logits"})
+    time.sleep(0.2)  # the event reaches the parent first
+    if spec["how"] == "sigkill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(3)
+
+
+def priority_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None):
+    import os
+
+    import torch
+
+    return {"threads": torch.get_num_threads(), "nice": os.getpriority(os.PRIO_PROCESS, 0)}
+
+
+def _gone(pid: int) -> bool:
+    from distill_core.runs import _proc_state
+
+    return _proc_state(pid) in ("", "Z", "X")
+
+
+def _wait_for_child(runner, run_id, timeout=60.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = runner.store.get(run_id)
+        if row.child_pid and runner.status(run_id).phase:
+            return row.child_pid
+        time.sleep(0.05)
+    raise TimeoutError("the child never started")
+
+
+def test_cancel_stops_a_stage_that_never_checks_cancel(lab_home):
+    runner = JobRunner(RunStore(lab_home), run_fn=stubborn_run, persist_every_s=0.0, isolation="process")
+    try:
+        run_id = runner.submit({"name": "stubborn"})
+        child = _wait_for_child(runner, run_id)
+        assert not _gone(child)
+        assert runner.cancel(run_id), runner.status(run_id)
+        state = runner.wait(run_id, 10)  # generous: the child is terminated about a second after cancel
+        assert state.status == "cancelled" and state.error == "cancelled by the user"
+        assert _gone(child)
+        assert runner.store.get(run_id).status == "cancelled"
+    finally:
+        runner.shutdown()
+
+
+def test_the_time_limit_also_stops_a_stage_that_never_checks_cancel(lab_home):
+    runner = JobRunner(RunStore(lab_home), run_fn=stubborn_run, persist_every_s=0.0, isolation="process", job_cap_s=3)
+    try:
+        run_id = runner.submit({"name": "stubborn"})
+        child = _wait_for_child(runner, run_id)
+        state = runner.wait(run_id, 30)
+        assert state.status == "timed out" and "time limit" in state.error
+        assert _gone(child)
+    finally:
+        runner.shutdown()
+
+
+@pytest.mark.parametrize("how, reason", [("sigkill", "killed (SIGKILL)"), ("exit", "exit code 3")])
+def test_a_hard_child_death_fails_the_run_with_a_clear_reason(lab_home, how, reason):
+    runner = JobRunner(RunStore(lab_home), run_fn=dying_run, persist_every_s=0.0, isolation="process")
+    try:
+        run_id = runner.submit({"name": how, "how": how})
+        state = runner.wait(run_id, 60)
+        assert state.status == "failed" and reason in state.error, state.error
+        assert "Traceback" not in state.error and "\n" not in state.error
+        assert state.phase == "teacher"  # what it was doing is kept
+        row = runner.store.get(run_id)
+        assert row.status == "failed" and row.error == state.error and _gone(row.child_pid)
+        after = runner.submit({"name": "after"}, run_fn=fake_run)  # the runner goes on
+        assert runner.wait(after, 60).status == "finished"
+    finally:
+        runner.shutdown()
+
+
+def test_the_training_child_runs_at_low_priority_and_leaves_the_server_a_core(lab_home, monkeypatch):
+    import os
+
+    monkeypatch.delenv("DISTILL_LAB_TRAIN_THREADS", raising=False)
+    monkeypatch.delenv("DISTILL_LAB_TRAIN_NICE", raising=False)
+    runner = JobRunner(RunStore(lab_home), run_fn=priority_run, persist_every_s=0.0, isolation="process")
+    try:
+        state = runner.wait(runner.submit({"name": "priority"}), 120)
+        assert state.status == "finished", state.error
+        assert state.report["threads"] == max(1, len(os.sched_getaffinity(0)) - 1)
+        assert state.report["nice"] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    finally:
+        runner.shutdown()
+
+
+_PARENT = """
+import sys, time
+sys.path.insert(0, {root!r})
+from distill_core.jobs import JobRunner
+from distill_core.runs import RunStore
+from tests.test_jobs import stubborn_run
+
+if __name__ == "__main__":  # a spawned child imports this file again, as __mp_main__
+    runner = JobRunner(RunStore({home!r}), run_fn=stubborn_run, isolation="process")
+    run_id = runner.submit({{"name": "orphan", "sleep": 600}}, owner="alice")
+    while not (runner.store.get(run_id).child_pid and runner.status(run_id).phase):
+        time.sleep(0.05)
+    print(runner.store.get(run_id).child_pid, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_killed_server_leaves_no_training_child_and_a_restart_marks_its_run(lab_home, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "server.py"
+    script.write_text(_PARENT.format(root=str(Path(__file__).resolve().parent.parent), home=str(lab_home)))
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        import select
+
+        assert select.select([server.stdout], [], [], 120)[0], "the server script never started its job"
+        child = int(server.stdout.readline())
+        from distill_core.runs import is_training_child
+
+        assert is_training_child(child)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(5)
+        deadline = time.monotonic() + 10
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(child), "the training child outlived its server by 10 s"
+    finally:
+        server.kill()
+        server.wait()
+    store = RunStore(lab_home)
+    assert store.mark_interrupted() == 1
+    (run,) = store.list()
+    assert run.status == "interrupted" and run.owner == "alice" and run.child_pid == child

@@ -52,3 +52,68 @@ def test_home_that_is_a_file_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(DistillError, match="DISTILL_LAB_HOME"):
         RunStore(blocker / "home")
+
+
+_OLD_SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, task TEXT, status TEXT NOT NULL, config TEXT NOT NULL,
+    metrics TEXT, progress TEXT, error TEXT, owner TEXT, created REAL NOT NULL, started REAL, ended REAL, artefacts TEXT
+);
+CREATE INDEX runs_task ON runs(task, created);
+"""
+
+
+def test_a_store_written_by_an_older_version_is_migrated_in_place(lab_home):
+    lab_home.mkdir(parents=True)
+    with sqlite3.connect(lab_home / "runs.sqlite") as db:
+        db.executescript(_OLD_SCHEMA)
+        insert = "INSERT INTO runs(kind, task, status, config, metrics, owner, created) VALUES (?,?,?,?,?,?,?)"
+        db.execute(insert, ("distill", "sentiment", "finished", '{"task": "sentiment"}', '{"accuracy": 0.9}', "app:1", 1.0))
+        db.execute(insert, ("distill", "mine", "running", '{"data_file": "/up/x.csv"}', None, "app:999999", 2.0))
+    store = RunStore(lab_home)
+    sample, private = store.get(1), store.get(2)
+    assert sample.metrics == {"accuracy": 0.9} and sample.shared and not private.shared
+    assert len({sample.public_id, private.public_id}) == 2 and all(len(r.public_id) == 16 for r in (sample, private))
+    assert store.get_public(private.public_id).id == 2
+    assert store.mark_interrupted() == 1 and store.get(2).status == "interrupted"  # the old "app:<pid>" owner still tells
+    assert RunStore(lab_home).get(1).public_id == sample.public_id  # a second opening changes nothing
+    new = store.create("distill", "sentiment", {"task": "sentiment"}, owner="tok")
+    assert store.get(new).public_id not in (sample.public_id, private.public_id)
+
+
+@pytest.mark.parametrize("garbage", [None, "", "1", "99999999999999999999", "²", "²" * 16, "a" * 17, "x" * 100_000,
+                                     "' OR '1'='1' --xx", 12, 1.5, ["a"], "../../../etc/passwd"])
+def test_a_lookup_by_public_id_never_raises(lab_home, garbage):
+    store = RunStore(lab_home)
+    store.create("distill", "sentiment", {"task": "sentiment"})
+    assert store.get_public(garbage) is None and store.get_visible(garbage, "anyone", admin=True) is None
+
+
+def test_a_restart_kills_a_training_child_left_behind_and_nothing_else(lab_home):
+    import multiprocessing as mp
+    import subprocess
+    import time
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that is surely not running: the server that died
+    stale = mp.get_context("spawn").Process(target=time.sleep, args=(60,), daemon=True)
+    stale.start()
+    bystander = subprocess.Popen(["sleep", "60"])  # a live process that is not a training child
+    try:
+        store = RunStore(lab_home)
+        left = store.create("distill", "t", {}, owner="alice", runner_pid=dead.pid)
+        store.start(left)
+        store.set_child(left, stale.pid)
+        other = store.create("distill", "t", {}, owner="bob", runner_pid=dead.pid)
+        store.set_child(other, bystander.pid)
+        assert store.mark_interrupted() == 2
+        stale.join(10)
+        assert stale.exitcode == -9
+        assert bystander.poll() is None  # not a training child: never touched
+        assert store.get(left).status == "interrupted" and store.get(left).error == "the app stopped before this run finished"
+    finally:
+        bystander.kill()
+        bystander.wait()
+        if stale.is_alive():
+            stale.kill()
+        stale.join()
