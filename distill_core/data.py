@@ -6,9 +6,7 @@ names, and optionally an unlabelled transfer pool that a teacher labels for the 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import random
 from dataclasses import dataclass, field
@@ -16,17 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DistillError, first_line
+from .errors import DistillError
+# re-exported: the pages, the CLI and the tests read these from data
+from .uploads import (  # noqa: F401
+    MAX_CLASSES, MAX_COLUMNS, MAX_FILE_MB, MAX_ROWS, MAX_TEXT_CHARS, MIN_ROWS_PER_CLASS, TableCheck, Upload, label_missing,
+    read_table, read_upload, transfer_texts, validate_table,
+)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TASKS_DIR = ASSETS / "tasks"
-
-# Kept equal to [server] maxUploadSize in .streamlit/config.toml: the engine checks it again.
-MAX_FILE_MB = 20
-MAX_TEXT_CHARS = 2000  # longer texts are cut (the model reads at most max_length tokens anyway)
-MAX_CLASSES = 50
-MIN_ROWS_PER_CLASS = 5
-MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -134,112 +130,7 @@ def load_sample_task(name: str) -> TaskData:
     )
 
 
-# ---------------------------------------------------------------- user tables
-
-
-@dataclass
-class TableCheck:
-    """What ``validate_table`` found: problems stop the run, warnings are said and worked around."""
-
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def read_table(source: bytes | str | Path, filename: str | None = None, max_mb: float = MAX_FILE_MB) -> pd.DataFrame:
-    """Read a CSV or TSV (bytes or a path) into a frame of strings; a DistillError says why not.
-
-    Never evaluates cells: a value such as ``=CMD(...)`` stays plain text.
-    """
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        filename = filename or path.name
-        if not path.is_file():
-            raise DistillError(f"no such file: {path}")
-        if path.stat().st_size > max_mb * 1e6:
-            raise DistillError(f"{filename} is {path.stat().st_size / 1e6:.1f} MB; the limit is {max_mb:g} MB")
-        raw = path.read_bytes()
-    else:
-        raw = bytes(source)
-    name = filename or "upload"
-    if len(raw) > max_mb * 1e6:
-        raise DistillError(f"{name} is {len(raw) / 1e6:.1f} MB; the limit is {max_mb:g} MB")
-    if not raw.strip():
-        raise DistillError(f"{name} is empty")
-    if b"\x00" in raw[:65536]:
-        raise DistillError(f"{name} looks like a binary file, not CSV/TSV text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DistillError(
-            f"{name} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV and upload it again"
-        ) from None
-    sep = "\t" if name.lower().endswith(".tsv") else _sniff_delimiter(text)
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise DistillError(f"{name} cannot be parsed as {'TSV' if sep == chr(9) else 'CSV'}: {first_line(exc)}") from None
-    if df.empty:
-        raise DistillError(f"{name} has a header but no rows")
-    if len(df) > MAX_ROWS:
-        raise DistillError(f"{name} has {len(df):,} rows; the limit is {MAX_ROWS:,}")
-    df.columns = [str(c).strip() for c in df.columns]
-    return df
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Comma or tab, as the first lines use them consistently; comma when they say nothing (one column)."""
-    sample = "\n".join(text[:65536].splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t").delimiter
-    except csv.Error:
-        return ","
-
-
-def validate_table(df: pd.DataFrame, text_col: str, label_col: str, min_per_class: int = MIN_ROWS_PER_CLASS) -> TableCheck:
-    """Every problem at once, each a sentence a user can act on."""
-    check = TableCheck()
-    missing = [c for c in (text_col, label_col) if c not in df.columns]
-    if missing:
-        cols = ", ".join(f"'{c}'" for c in df.columns)
-        check.problems.append(f"column(s) {', '.join(repr(c) for c in missing)} not found; the file has {cols}")
-        return check
-    if text_col == label_col:
-        check.problems.append("the text and label columns must differ")
-        return check
-    texts = df[text_col].astype(str)
-    labels = df[label_col].astype(str).str.strip()
-    empty_text = texts.str.strip() == ""
-    if empty_text.all():
-        check.problems.append("every text is empty")
-        return check
-    if empty_text.any():
-        check.warnings.append(f"{int(empty_text.sum())} row(s) with an empty text are skipped")
-    empty_label = labels.isin(["", "nan", "NaN", "None", "null", "NA", "N/A"])
-    if empty_label.any():
-        check.warnings.append(f"{int(empty_label.sum())} row(s) with no label (empty or NaN) are skipped")
-    keep = ~empty_text & ~empty_label
-    counts = labels[keep].value_counts()
-    if len(counts) < 2:
-        check.problems.append(f"found {len(counts)} class(es); a classifier needs at least 2")
-    elif len(counts) > MAX_CLASSES:
-        check.problems.append(
-            f"found {len(counts)} classes; the limit is {MAX_CLASSES} (is '{label_col}' really the label column?)"
-        )
-    else:
-        small = counts[counts < min_per_class]
-        if len(small):
-            listed = ", ".join(f"'{k}' ({v})" for k, v in small.head(8).items())
-            check.problems.append(
-                f"{len(small)} class(es) have fewer than {min_per_class} rows, too few to split and learn: {listed}"
-            )
-    long = texts.str.len() > MAX_TEXT_CHARS
-    if long.any():
-        check.warnings.append(f"{int(long.sum())} text(s) longer than {MAX_TEXT_CHARS:,} characters are truncated")
-    return check
+# ---------------------------------------------------------------- user tables (read and checked in uploads.py)
 
 
 def _stratified_split(labels: list[int], fractions: tuple[float, float, float], seed: int) -> tuple[list[int], list[int], list[int]]:
@@ -266,31 +157,51 @@ def task_from_table(
     name: str = "upload",
     seed: int = 13,
     fractions: tuple[float, float, float] = (0.7, 0.1, 0.2),
+    transfer: list[str] | None = None,
+    upload: Upload | None = None,
 ) -> TaskData:
-    """Validate, clean and split a user table (stratified, seeded: the same file gives the same splits)."""
-    check = validate_table(df, text_col, label_col)
+    """Validate, clean and split a user table (stratified, seeded: the same file gives the same splits).
+
+    Only labelled rows are split. Rows whose label is empty, then the ``transfer`` texts (a second, unlabelled file),
+    are the transfer set the teacher labels; a transfer text equal to a labelled text is dropped, so no test text
+    reaches a student through the teacher.
+    """
+    check = validate_table(df, text_col, label_col, upload=upload, transfer=transfer)
     if not check.ok:
         raise DistillError("; ".join(check.problems))
     texts = df[text_col].astype(str)
-    labels = df[label_col].astype(str).str.strip()
-    keep = (texts.str.strip() != "") & ~labels.isin(["", "nan", "NaN", "None", "null", "NA", "N/A"])
-    texts, labels = texts[keep].str.slice(0, MAX_TEXT_CHARS).tolist(), labels[keep].tolist()
+    missing = label_missing(df[label_col])
+    has_text = texts.str.strip() != ""
+    labels = df[label_col].astype(str).str.strip()[has_text & ~missing].tolist()
+    labelled = texts[has_text & ~missing].str.slice(0, MAX_TEXT_CHARS).tolist()
     label_names = sorted(set(labels), key=lambda x: (not x.lstrip("-").isdigit(), int(x) if x.lstrip("-").isdigit() else 0, x))
     index = {n: i for i, n in enumerate(label_names)}
     ids = [index[x] for x in labels]
     train_idx, val_idx, test_idx = _stratified_split(ids, fractions, seed)
 
     def frame(idx):
-        return pd.DataFrame({"text": [texts[i] for i in idx], "label": [ids[i] for i in idx]})
+        return pd.DataFrame({"text": [labelled[i] for i in idx], "label": [ids[i] for i in idx]})
 
-    return TaskData(name, label_names, frame(train_idx), frame(val_idx), frame(test_idx), notes=check.warnings)
+    pool = texts[has_text & missing].tolist() + [t for t in (transfer or []) if t.strip()]
+    seen = set(labelled)
+    kept = [t for t in (x[:MAX_TEXT_CHARS] for x in pool) if t not in seen]
+    notes = list(check.warnings)
+    if len(kept) < len(pool):
+        notes.append(f"{len(pool) - len(kept)} unlabelled row(s) repeat a labelled text and are left out of the transfer set")
+    return TaskData(name, label_names, frame(train_idx), frame(val_idx), frame(test_idx), transfer=kept, notes=notes)
 
 
-def load_task(name: str | None = None, data_file: str | None = None, text_col: str = "text", label_col: str = "label") -> TaskData:
-    """A sample task by name, or a user's CSV/TSV with its columns chosen by name."""
+def load_task(name: str | None = None, data_file: str | None = None, text_col: str = "text", label_col: str = "label",
+              transfer_file: str | None = None) -> TaskData:
+    """A sample task by name, or a user's CSV/TSV with its columns chosen by name (and a second, unlabelled file)."""
     if data_file:
-        df = read_table(data_file)
-        return task_from_table(df, text_col, label_col, name=Path(data_file).stem)
+        from .policy import confine_data_file  # locked (DISTILL_LAB_LOCKED): files from the uploads folder only
+
+        upload = read_upload(confine_data_file(data_file))
+        transfer = transfer_texts(read_upload(confine_data_file(transfer_file)), text_col) if transfer_file else None
+        return task_from_table(upload.frame, text_col, label_col, name=Path(data_file).stem, transfer=transfer, upload=upload)
+    if transfer_file:
+        raise DistillError("a transfer file goes with a data file of your own (--data); sample tasks have their own pool")
     if not name:
         raise DistillError("choose a sample task or a data file")
     return load_sample_task(name)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from pages._ui.guard import MAX_PARAM_CHARS, bad_param
+
 LOGIT_LIMIT = 1000.0  # real networks' logits rarely leave +-30; beyond +-1000 is a typo
 MAX_CLASSES = 30  # the charts stop being readable well before this
 
@@ -131,18 +133,20 @@ def state_from_url(readers: dict[str, tuple[str, Callable[[str], object]]]) -> N
     """Widget state from the link, before the widgets are drawn: ``{param: (state key, parse)}``.
 
     Read once per session (a key already in the state wins); parse returns None for a value that
-    can't be used, which is then ignored silently: a bad link opens the default view.
+    can't be used: a bad link opens the default view, with one line saying so (pages/_ui/guard.py).
     """
     for param, (key, parse) in readers.items():
         raw = st.query_params.get(param)
         if key in st.session_state or raw is None:
             continue
         try:
-            value = parse(str(raw))
-        except ValueError:
+            value = parse(str(raw)) if len(str(raw)) <= MAX_PARAM_CHARS else None
+        except (ValueError, OverflowError, TypeError):
             value = None
         if value is not None:
             st.session_state[key] = value
+        else:
+            bad_param(param)  # one line says so, and the value leaves the link
 
 
 def state_to_url(values: dict[str, tuple[object, object]]) -> None:
@@ -157,16 +161,38 @@ def state_to_url(values: dict[str, tuple[object, object]]) -> None:
 # ------------------------------------------------------------------ an uploaded table
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _parse_upload(digest: str, _raw: bytes, filename: str) -> pd.DataFrame:
-    """The upload read once per file content (digest is its SHA-256; the bytes themselves are not hashed again)."""
-    from distill_core.data import read_table
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _parse_upload(digest: str, _raw: bytes, filename: str):
+    """(Upload, None) or (None, why it can't be read), once per file content: digest is its SHA-256 (the bytes are not
+    hashed again), and a refusal is kept too, so a bad file is not read again on every click. A resource, not data:
+    every rerun gets the same frame without unpickling a copy (nothing changes it in place)."""
+    from distill_core.data import read_upload
+    from distill_core.errors import DistillError
 
-    return read_table(_raw, filename)
+    try:
+        return read_upload(_raw, filename), None
+    except DistillError as exc:
+        return None, str(exc)
 
 
-def uploaded_table(upload) -> tuple[pd.DataFrame, str]:
-    """(the parsed table, its SHA-256) of a st.file_uploader value; a DistillError says why it can't be read."""
-    raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()
-    return _parse_upload(digest, raw, upload.name), digest
+def upload_digest(upload) -> str:
+    """The SHA-256 of a st.file_uploader value, computed once per uploaded file (its file_id), not on every rerun."""
+    key = getattr(upload, "file_id", None)
+    if key is None:
+        return hashlib.sha256(upload.getvalue()).hexdigest()
+    digests = st.session_state.setdefault("_upload_digests", {})
+    if key not in digests:
+        digests[key] = hashlib.sha256(upload.getvalue()).hexdigest()
+    return digests[key]
+
+
+def uploaded_table(upload):
+    """(the Upload, its SHA-256) of a st.file_uploader value, parsed once per content; a DistillError says why it can't
+    be read."""
+    from distill_core.errors import DistillError
+
+    digest = upload_digest(upload)
+    parsed, error = _parse_upload(digest, upload.getvalue(), upload.name)
+    if error:
+        raise DistillError(error)
+    return parsed, digest
