@@ -2,6 +2,7 @@
 
     python bench/tradeoffs_table.py [--seq-len 64] [--batch 32] [--iterations 20] [--batch-iterations 5]
     python bench/tradeoffs_table.py --students-from HOME [--int8-json FILE]
+    python bench/tradeoffs_table.py --formats [--students-from HOME] [--formats-json FILE]
 
 Builds the four models (BERT-base and DistilBERT from their configs, random weights, nothing
 downloaded; the bundled MiniLM and a student keeping its layers 0, 2, 4), quantises each with
@@ -13,6 +14,10 @@ carries over between machines), and whether the seed article's "440 MB -> under 
 With ``--students-from HOME`` it instead evaluates, on each task's test split, the distilled student
 of every finished run in that DISTILL_LAB_HOME in fp32 and after dynamic INT8 (how
 assets/reference/int8-students.json was made; see assets/reference/README.md).
+
+With ``--formats`` it measures the teacher, those students, BERT-base and DistilBERT in four formats
+(torch fp32, torch INT8, onnxruntime fp32, onnxruntime INT8 with int8 embeddings): size on disk,
+batch-1 and batch-N latency interleaved, test accuracy (how assets/reference/onnx-formats.json was made).
 """
 
 from __future__ import annotations
@@ -39,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--blocks", type=int, default=3, help="split the rounds into this many blocks; keep each model's best block median")
     p.add_argument("--students-from", metavar="HOME", help="evaluate the saved students of this DISTILL_LAB_HOME, fp32 vs INT8")
     p.add_argument("--int8-json", metavar="FILE", help="with --students-from: also write the evaluation to this JSON file")
+    p.add_argument("--formats", action="store_true", help="torch fp32 / torch INT8 / ORT fp32 / ORT INT8 of every model")
+    p.add_argument("--formats-json", metavar="FILE", help="with --formats: also write the table to this JSON file")
     args = p.parse_args(argv)
+    if args.formats:
+        return formats(args, argv)
     if args.students_from:
         return students(args.students_from, args.int8_json, argv)
 
@@ -111,6 +120,37 @@ def students(home: str, json_path: str | None, argv: list[str] | None) -> int:
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump({"command": command, "students": rows}, f, indent=1)
         print(f"written to {json_path}")
+    return 0
+
+
+def formats(args, argv: list[str] | None) -> int:
+    import json
+    import shlex
+
+    from distill_core.runs import RunStore
+
+    students = {}  # one student per depth: the latest run's
+    for run in sorted(RunStore(args.students_from).list(kind="distill", limit=200) if args.students_from else [], key=lambda r: r.id):
+        folder = TR.student_folder(run)
+        layers = run.config.get("student_layers") or ((run.metrics or {}).get("spec") or {}).get("student_layers")
+        if folder is not None and run.task == "sentiment" and layers:
+            students[len(layers)] = {"key": f"minilm-{len(layers)}", "name": f"{len(layers)}-layer student (teacher's {', '.join(str(i + 1) for i in layers)})", "folder": str(folder), "layers": layers}
+    spec = TR.FormatsSpec(students=[students[n] for n in sorted(students, reverse=True)], seq_len=args.seq_len, batch_size=args.batch, iterations=args.iterations,
+                          batch_iterations=args.batch_iterations, blocks=args.blocks)  # fmt: skip
+    table = TR.formats_table(spec, progress=lambda f, m: print(f"  {100 * f:3.0f}%  {m}", file=sys.stderr, flush=True))
+    print(f"\n{'model':28s} {'format':11s} {'MB':>7s} {'b1 ms':>8s} {f'b{args.batch} ms':>8s} {'acc %':>6s} {'agree %':>7s}")
+    for r in table["rows"]:
+        pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
+        print(f"{r['model']:28s} {r['format']:11s} {r['mb']:7.1f} {r['b1_ms']:8.1f} {r['bn_ms']:8.1f} {pct(r['accuracy']):>6s} {pct(r['agreement']):>7s}")
+    print(f"\nmachine: {table['machine']}; {table['seconds']:.0f} s")
+    for r in TR.size_claim_rows(table):
+        kept = "" if r["kept"] is None else f", {100 * r['kept']:.0f}% of the teacher's accuracy"
+        print(f"under {TR.SIZE_TARGET_MB:.0f} MB: {r['model']} as {r['format']}, {r['mb']:.1f} MB{kept}")
+    if args.formats_json:
+        table["command"] = "python bench/tradeoffs_table.py " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+        with open(args.formats_json, "w", encoding="utf-8") as f:
+            json.dump(table, f, indent=1)
+        print(f"written to {args.formats_json}")
     return 0
 
 

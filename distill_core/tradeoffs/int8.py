@@ -130,7 +130,9 @@ def evaluate_store_students(store, max_length: int = 64) -> list[dict]:
             continue
         row = evaluate_spec(int8_spec(run, max_length)).as_dict()
         row.pop("folder")
-        out.append({"run": run.id, "student_layers": run.config.get("student_layers"), **row})
+        # the run's config holds None for the default (one layer in two); its report's spec holds the layers used
+        layers = run.config.get("student_layers") or ((run.metrics or {}).get("spec") or {}).get("student_layers")
+        out.append({"run": run.id, "student_layers": layers, **row})
     return out
 
 

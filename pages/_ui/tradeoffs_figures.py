@@ -209,3 +209,28 @@ def cost_figure(latencies: dict[str, tuple[str, float]], pick: str, calls: float
                  "cost ($/month, log scale)", height=440, legend_rows=2)
 
 
+
+
+FORMAT_SYMBOLS = {"torch fp32": "circle-open", "torch INT8": "circle", "ORT fp32": "diamond-open", "ORT INT8": "diamond"}
+
+
+def formats_figure(table: dict) -> go.Figure:
+    """Accuracy against size on disk, one colour per model, one symbol per format, a line at 50 MB (the seed's claim)."""
+    fig = go.Figure()
+    scored = [r for r in table["rows"] if r["accuracy"] is not None]
+    for key in dict.fromkeys(r["key"] for r in scored):
+        rows = [r for r in scored if r["key"] == key]
+        color = MODEL_COLORS.get(key) or MODEL_COLORS.get(f"minilm-{len(rows[0].get('layers') or [])}", COLOR_NEUTRAL)
+        fig.add_scatter(
+            x=[r["mb"] for r in rows], y=[100 * r["accuracy"] for r in rows], mode="markers+lines", name=short(key, rows[0]["model"]),
+            line={"color": color, "width": 1, "dash": "dot"}, customdata=[r["format"] for r in rows],
+            marker={"color": color, "size": 13, "symbol": [FORMAT_SYMBOLS[r["format"]] for r in rows], "line": {"width": 2, "color": color}},
+            hovertemplate="%{fullData.name}, %{customdata}: %{x:.1f} MB, %{y:.1f}%<extra></extra>",
+        )  # fmt: skip
+    bert = [r["mb"] for r in table["rows"] if r["key"] == "bert-base" and r["format"] == "torch fp32"]
+    if bert:  # where the seed's claim starts; BERT-base and DistilBERT have random weights, hence no point of their own
+        vline(fig, bert[0], f"BERT-base fp32: {bert[0]:.0f} MB", MODEL_COLORS["bert-base"], "dot", side="right")
+    vline(fig, TR.SIZE_TARGET_MB, f"the seed's {TR.SIZE_TARGET_MB:.0f} MB", COLOR_WARN, "dash", side="right")
+    fig.update_xaxes(type="log", range=[math.log10(5), math.log10(max([600.0] + bert))])
+    return style(fig, "Test accuracy against size on disk, four ways to serve each model", "size on disk (MB, log scale)",
+                 "test accuracy (%)", height=440, legend_rows=2)

@@ -72,7 +72,7 @@ def measured_frame(m: TR.Measurement, ref: TR.Arch) -> pd.DataFrame:
 
 def int8_reference_frame(shipped: dict) -> pd.DataFrame:
     return pd.DataFrame([{
-        "student (reference run)": f"{len(r['student_layers'] or [])}-layer, distilled, seed 0",
+        "student (reference run)": f"{student_label(r)}, distilled, seed 0",
         "task": r["task"], "test rows": r["test_rows"], "fp32 accuracy %": round(100 * r["accuracy_fp32"], 1),
         "INT8 accuracy %": round(100 * r["accuracy_int8"], 1),
         "change (points)": f"{100 * (r['accuracy_int8'] - r['accuracy_fp32']):+.1f}", "fp32 and INT8 agree %": round(100 * r["agreement"], 1),
@@ -174,3 +174,65 @@ def budget_sentence(summary: dict, budget: float) -> str:
     fastest = summary["fastest"]
     return (f"**0 of {summary['timed']} models meet the {budget:g} ms budget.**"
             + (f" The fastest is {fastest['name']} at {fastest['latency_ms']:.1f} ms." if fastest else ""))
+
+
+# ------------------------------------------------------------------ the four serving formats (issue 17)
+
+
+def formats_frame(table: dict) -> pd.DataFrame:
+    """Model x format: size on disk, latency at batch 1 and N, accuracy, agreement with the same model in fp32 PyTorch."""
+    bn = table.get("spec", {}).get("batch_size", 32)
+    pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731 (random weights: no accuracy to show)
+    return pd.DataFrame([{
+        "model": r["model"], "format": r["format"], "size (MB)": round(r["mb"], 1), "under 50 MB": "yes" if r["mb"] < TR.SIZE_TARGET_MB else "",
+        "batch-1 ms": fmt_ms(r["b1_ms"]), f"batch-{bn} ms": fmt_ms(r["bn_ms"]), "test accuracy %": pct(r["accuracy"]),
+        "agrees with fp32 %": pct(r["agreement"]),
+    } for r in table["rows"]])  # fmt: skip
+
+
+def formats_claim(table: dict) -> tuple[bool, str]:
+    """(holds, Markdown): the seed's "440 MB BERT to under 50 MB with distillation + INT8", read on the measured rows."""
+    target = TR.SIZE_TARGET_MB
+    bert_fp32 = next((r["mb"] for r in table["rows"] if r["key"] == "bert-base" and r["format"] == "torch fp32"), None)
+    smallest = {k: TR.smallest_mb(table, k) for k in ("bert-base", "distilbert")}
+    under = [r for r in TR.size_claim_rows(table, target) if r["accuracy"] is not None]
+    lines = []
+    if bert_fp32 and smallest["distilbert"]:
+        lines.append(f"- BERT-base in fp32: **{bert_fp32:.0f} MB** on disk. Its smallest form here, onnxruntime INT8 with the "
+                     f"embeddings in int8 too: **{smallest['bert-base']:.0f} MB**; DistilBERT's: **{smallest['distilbert']:.0f} MB**. "
+                     f"Neither is under {target:.0f} MB: the claim needs a narrower model than DistilBERT.")
+    for r in under:
+        kept = f", keeping **{100 * r['kept']:.0f}%** of the teacher's accuracy" if r["kept"] is not None else ""
+        lines.append(f"- {r['model']}: **{r['mb']:.1f} MB** as {r['format']}, {100 * r['accuracy']:.1f}% test accuracy{kept}.")
+    if under:
+        lines.append("- The MiniLM teacher is itself a distilled model (Wang et al. 2020): 6 layers of width 384 where BERT-base "
+                     "has 12 of width 768. So yes, distillation plus INT8 gets under 50 MB, with int8 embeddings.")
+    useful = [r for r in under if r["kept"] is not None and r["kept"] >= 0.9]
+    holds = bool(useful)
+    return holds, "\n".join(lines)
+
+
+def int8_reference_caption(shipped: dict) -> str:
+    """What INT8 cost each reference student, from the JSON: points lost and predictions changed, against the size of one test row."""
+    parts = []
+    for r in shipped["students"]:
+        drop, changed = 100 * (r["accuracy_fp32"] - r["accuracy_int8"]), 100 * (1 - r["agreement"])
+        parts.append(f"{student_label(r)} {100 * r['accuracy_fp32']:.1f} → {100 * r['accuracy_int8']:.1f} "
+                     f"({drop:.1f} points, {changed:.1f}% of predictions changed)")
+    worst = max(shipped["students"], key=lambda r: r["accuracy_fp32"] - r["accuracy_int8"], default=None)
+    if worst is None:
+        return ""
+    rows, flipped = worst["test_rows"], round(worst["test_rows"] * (1 - worst["agreement"]))
+    return (f"What dynamic INT8 cost each reference student on {rows} test rows: {'; '.join(parts)}. For the {student_label(worst)} "
+            f"that is not noise: INT8 changed {flipped} of its {rows} answers. Check a quantised model on your own test set before "
+            "shipping it.")
+
+
+def student_label(r: dict) -> str:
+    """"3-layer student": from the kept layers, or the parameter count when a report did not record them (one in two: 0, 2, 4)."""
+    layers = r.get("student_layers")
+    if layers:
+        return f"{len(layers)}-layer student"
+    # 6 layers of MiniLM: 1,774,464 parameters each; embeddings + pooler + head: 12,067,587 (see tradeoffs.shapes)
+    n = round((r.get("parameters", 0) - 12_067_587) / 1_774_464)
+    return f"{n}-layer student" if n > 0 else "student (layers not recorded)"
