@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import device as D
+from . import distributed
 from .data import Encoded, batch_indices, pad_batch
 from .errors import Cancelled, DistillError
 from .losses import DistillLoss, make_loss
@@ -73,6 +75,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     seed: int = 0
+    device: str | None = None  # "auto" | "cpu" | "cuda"; None: the run's choice (device.py)
 
 
 @dataclass
@@ -118,15 +121,30 @@ def _optimizer(model, cfg: TrainConfig, total_steps: int, extra: nn.Module | Non
 def predict_logits(model, encoded: Encoded, batch_size: int = 64) -> np.ndarray:
     """(n, classes) logits, rows in the order of ``encoded``; batches sorted by length for speed."""
     model.eval()
+    device = D.model_device(model)  # wherever the model is: the teacher may sit on a GPU, a student on the CPU
     order = sorted(range(len(encoded)), key=lambda i: len(encoded.input_ids[i]))
     out = np.zeros((len(encoded), model.config.num_labels), dtype=np.float32)
-    with torch.inference_mode():  # no autograd bookkeeping: inference only
+    with torch.inference_mode(), D.autocast(device):  # no autograd bookkeeping: inference only
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            batch = pad_batch(encoded, idx)
+            batch = D.to_device(pad_batch(encoded, idx), device)
             logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-            out[idx] = logits.float().numpy()
+            out[idx] = logits.float().cpu().numpy()
     return out
+
+
+def _on_device(model, loss_fn: DistillLoss, extra: nn.Module | None, choice: str | None):
+    """The model, the loss's own module and what the loss reads per batch, on the chosen device, which is returned
+    (no-ops on the CPU)."""
+    device = D.resolve(choice)
+    model.to(device)
+    if extra is not None:
+        extra.to(device)
+    if loss_fn.teacher_logits is not None:  # indexed by the batch's rows, which arrive on the device
+        loss_fn.teacher_logits = loss_fn.teacher_logits.to(device)
+    if loss_fn.intermediate is not None:  # the teacher runs per batch for hidden states and attention maps
+        loss_fn.intermediate.teacher.to(device)
+    return device
 
 
 def train(
@@ -156,10 +174,14 @@ def train(
     steps_per_epoch = math.ceil(n / cfg.batch_size)
     total = max_steps if max_steps is not None else steps_per_epoch * cfg.epochs
     n_epochs = math.ceil(total / steps_per_epoch)
+    eval_epochs = validation_epochs(n_epochs)
     loss_fn = loss_fn or make_loss()
     extra = loss_fn.attach(model)  # after the seed: a FitNets projection is drawn from it
+    device = _on_device(model, loss_fn, extra, cfg.device)
     try:
         opt, sched = _optimizer(model, cfg, total, extra)
+        # Launched as several processes (distributed.py): DDP around the model, each global batch split across them
+        forward_model = distributed.wrap(model, device) if distributed.active() else model
         labels_t = torch.tensor(np.asarray(labels), dtype=torch.long)  # (rows,)
         result = TrainResult()
         emit = on_event or (lambda event: None)
@@ -173,11 +195,14 @@ def train(
                 if cancel is not None and cancel.is_set():
                     result.seconds = time.perf_counter() - start
                     raise Cancelled(f"{phase}: cancelled at step {step} of {total}")
-                batch = pad_batch(encoded, idx)
+                batch = pad_batch(encoded, distributed.shard(idx) if forward_model is not model else idx)
                 batch["labels"] = labels_t[batch["index"]]
-                total_loss, parts = loss_fn(model, batch)
+                with D.autocast(device):  # bf16 on a GPU that has it; on the CPU a no-op
+                    total_loss, parts = loss_fn(forward_model, D.to_device(batch, device))
                 opt.zero_grad(set_to_none=True)
                 total_loss.backward()
+                if extra is not None and forward_model is not model:
+                    distributed.average_gradients(extra)
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
                 sched.step()
@@ -197,12 +222,21 @@ def train(
                 }
                 result.history.append(event)
                 emit(event)
-            if validation is not None:
+            if validation is not None and epoch in eval_epochs:
                 _validate(model, validation, phase, step, epoch, result, emit)
         result.seconds = time.perf_counter() - start
         return result
     finally:
         loss_fn.detach()
+
+
+def validation_epochs(n_epochs: int, most: int = 4) -> set[int]:
+    """The epochs (0-based) after which the validation split is scored: every one up to ``most``, else ``most``
+    evenly spaced ones ending with the last. A student on 30 labelled rows cycles them for 33 one-batch
+    "epochs" to match the others' steps, and scoring 150 rows after each took a third of its time."""
+    if n_epochs <= most:
+        return set(range(n_epochs))
+    return {math.ceil((i + 1) * n_epochs / most) - 1 for i in range(most)}
 
 
 def _validate(model, validation: tuple[Encoded, np.ndarray], phase: str, step: int, epoch: int, result: TrainResult, emit: EventFn) -> None:
