@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from distill_core.temperature import softmax_t
+from pages._ui import course
 from pages._ui.style import COLOR_HARD, COLOR_SOFT, COLOR_TEACHER_T1, chart, style
 
 CLASSES = ["cat", "tiger", "lion", "dog", "car"]
@@ -32,6 +33,7 @@ def targets_figure() -> go.Figure:
 
 st.title("Distillation Lab")
 st.markdown("#### Train a small model on what a large one *knows*, not only on the labels.")
+course.header("home")
 
 story, picture = st.columns([5, 6], gap="large")
 with story:
@@ -56,6 +58,14 @@ with picture:
         f"Orange: the same teacher at T = {SOFT_T:g}, where tiger, lion and dog become visible."
     )
 
+st.subheader("What we measured")
+st.markdown(
+    "The lab's own reference runs, in one place (each number is read from assets/reference/ as this page opens). "
+    "Make your prediction above before you open this."
+)
+with st.expander("The findings, each with its caveat and its page", expanded="home" in course.predictions()):
+    course.show_findings()
+
 st.subheader("Try it")
 pages = [p for p in st.session_state.get("app_pages", []) if p["path"] != "pages/home.py"]
 PER_ROW = 3
@@ -64,3 +74,5 @@ for row in range(0, len(pages), PER_ROW):
         with col.container(border=True, height="stretch"):
             st.page_link(page["path"], label=f"**{page['title']}**", icon=page["icon"])
             st.caption(page["blurb"])
+
+course.footer("home")
