@@ -114,7 +114,8 @@ def main() -> None:
         bare_dir = tmp_path / "bare"
         bare_dir.mkdir()
         (bare_dir / "bare.py").write_text('import streamlit as st\n\nst.write("hi")\n')
-        env = {**os.environ, "DISTILL_LAB_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "DISTILL_LAB_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1",
+               "DISTILL_LAB_PREPARE": "0"}  # no teacher fine-tuning in the background while pages are timed
         servers = {}
         with open(tmp_path / "servers.log", "wb") as log:
             try:

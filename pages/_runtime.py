@@ -13,8 +13,10 @@ from distill_core.errors import DistillError
 
 
 def locked() -> bool:
-    """Hosted-workshop mode (DISTILL_LAB_LOCKED=1): no hub ids, no server paths, uploads only."""
-    return os.environ.get("DISTILL_LAB_LOCKED", "").strip().lower() in ("1", "true", "yes", "on")
+    """Hosted-workshop mode (DISTILL_LAB_LOCKED=1): no hub ids, no server paths, uploads only (the engine enforces it too)."""
+    from distill_core.policy import locked as engine_locked
+
+    return engine_locked()
 
 
 def extra_presets(section: str):
@@ -87,16 +89,52 @@ def follow_job(job, run_id: int, key: str, on_finished) -> None:
         else:
             st.progress(min(max(s.fraction, 0.0), 1.0), text=f"{s.message} · {100 * s.fraction:.0f}%")
         if st.button("Cancel", key=f"{key}_cancel_{run_id}"):
-            job.cancel(run_id)
+            from pages._ui.session import cancel
+
+            cancel(job, run_id)  # as this session: only the run's owner or the instructor may stop it
         if s.results:
             st.dataframe(pd.DataFrame(s.results)[["phase", "accuracy", "macro_f1", "agreement"]], hide_index=True, width="stretch")
 
     if state is None:
         st.warning(f"There is no run {run_id}.")
     elif state.status in ("queued", "running"):
-        st.fragment(live, run_every=1.0)()
+        from pages._ui.guard import guarded  # a fragment's reruns skip app.py's boundary
+
+        st.fragment(guarded(live), run_every=1.0)()
     elif state.status == "finished" and state.report:
         st.success(f"Run {run_id} finished on this machine.")
         on_finished(state)
     else:
-        st.warning(f"Run {run_id} {state.status}: {state.error}")
+        from pages._ui.guard import plain
+
+        st.warning(f"Run {run_id} {state.status}: {plain(state.error)}")  # the error may quote user text
+
+
+def preparing_enabled() -> bool:
+    """Whether the app prepares the sample tasks' teachers at start (DISTILL_LAB_PREPARE=0 turns it off; the tests do)."""
+    return os.environ.get("DISTILL_LAB_PREPARE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@st.cache_resource(show_spinner=False)
+def _preparation(home: str):
+    from distill_core.prepare import Background
+
+    return Background(_runner(home)).start()
+
+
+def start_preparation():
+    """The server's background preparation of the sample tasks' teachers (distill_core.prepare.Background), started
+    by the first script run of this server (app.py calls this on every run; later calls return the same one).
+    None when it is turned off or runs cannot be saved (the pages that run jobs say why)."""
+    import multiprocessing
+
+    # A job's child process runs app.py again (spawn re-imports the script Streamlit ran as __main__, before its
+    # parent_process() is set, but under the child's name): never prepare there, its jobs could not start anyway.
+    if not preparing_enabled() or multiprocessing.current_process().name != "MainProcess":
+        return None
+    from distill_core.paths import home_dir
+
+    try:
+        return _preparation(str(home_dir()))
+    except DistillError:
+        return None

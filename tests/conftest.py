@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT))
 # Before anything imports the engine: never touch the user's real run store.
 os.environ["DISTILL_LAB_HOME"] = tempfile.mkdtemp(prefix="distill-lab-tests-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The app prepares the sample tasks' teachers at start (minutes of fine-tuning): not in tests, unless one opts in.
+os.environ.setdefault("DISTILL_LAB_PREPARE", "0")
 
 
 def tiny_bert_config(num_labels: int = 3, layers: int = 2, hidden: int = 32, heads: int = 2):
