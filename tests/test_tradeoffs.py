@@ -68,7 +68,7 @@ def test_size_claim_does_not_hold_for_distilbert():
     assert claim.bert_fp32_mb == pytest.approx(438, abs=1)
     assert 130 < claim.distilbert_int8_mb < 145  # the 95 MB of fp32 embeddings dominate
     assert claim.distilbert_all_int8_mb > TR.SEED_SIZE_CLAIM["to_mb"]
-    assert claim.smallest_under == ["MiniLM student, 1 layer"]
+    assert claim.smallest_under == ["MiniLM student, 1 layer", "BiLSTM student (Tang et al. 2019)", "CNN student (word embeddings)"]
     assert "Does not hold" in claim.text
 
 
@@ -80,7 +80,7 @@ def test_size_claim_holds_when_a_small_enough_distilbert_is_given():
 
 def test_shape_table_columns():
     rows = TR.shape_table(TR.default_catalog())
-    assert [r["key"] for r in rows] == ["bert-base", "distilbert", "minilm-6", "minilm-3", "minilm-2", "minilm-1"]
+    assert [r["key"] for r in rows] == ["bert-base", "distilbert", "minilm-6", "minilm-3", "minilm-2", "minilm-1", "bilstm", "cnn"]
     assert rows[0]["vs_bert_base"] == 1.0 and 0.6 < rows[1]["vs_bert_base"] < 0.62
     for r in rows:
         assert r["embeddings"] + r["transformer_layers"] + r["head"] == r["parameters"]

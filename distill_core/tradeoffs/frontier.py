@@ -17,6 +17,7 @@ from ..experiments.base import display_name
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "assets" / "reference"
 
 METHODS = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "distilled")}  # the report's keys
+WORD_STUDENTS = {"bilstm": "BiLSTM student", "cnn": "CNN student"}  # DistillSpec.student_kind -> what a point is called
 
 FRONTIER_COLUMNS = [
     "run", "source", "run_id", "task", "model", "method", "student_layers", "name", "accuracy", "accuracy_std", "seeds",
@@ -100,6 +101,8 @@ def arch_key_of(spec: dict, model: str, n_teacher_layers: int = 6) -> str | None
         return None
     if model == "teacher":
         return f"minilm-{n_teacher_layers}"
+    if spec.get("student_kind", "transformer") != "transformer":  # a word student: word_shape's keys "bilstm", "cnn"
+        return spec["student_kind"]
     if spec.get("architecture", "bert") != "bert":
         return None
     layers = spec.get("student_layers") or list(range(0, n_teacher_layers, 2))
@@ -119,10 +122,13 @@ def run_points(entry: RunEntry) -> list[dict]:
         accs = [m.get("accuracy") for m in result.get("per_seed", [])]
         lat = latency.get("teacher" if model == "teacher" else "student")
         n_layers = None if model == "teacher" else (len(layers) if layers else None)
+        word = WORD_STUDENTS.get(spec.get("student_kind", "transformer"))  # Tang et al.'s BiLSTM / a CNN: no layers kept
+        n_layers = None if word else n_layers
+        who = word or f"{n_layers or '?'}-layer student"
         points.append({
             "run": entry.label, "source": entry.source, "run_id": entry.run_id, "task": task, "model": model,
             "method": METHODS[model], "student_layers": n_layers,
-            "name": METHODS[model] if model == "teacher" else f"{n_layers or '?'}-layer student, {'distilled' if model == 'distilled' else 'hard labels'}",
+            "name": METHODS[model] if model == "teacher" else f"{who}, {'distilled' if model == 'distilled' else 'hard labels'}",
             "accuracy": mean_accuracy(accs), "accuracy_std": std_accuracy(accs), "seeds": len(accs),
             "parameters": int(result.get("parameters") or 0), "size_mb": float(result.get("size_mb") or float("nan")),
             "latency_ms": float(lat) if lat is not None else float("nan"), "latency_source": "recorded with the run",

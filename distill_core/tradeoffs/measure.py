@@ -39,6 +39,10 @@ def build_model(arch: Arch, seed: int = 0, _bundled_cache: dict | None = None):
         if arch.student_layers is None:
             return teacher
         return M.build_student(teacher, list(arch.student_layers), seed=seed).eval()
+    if arch.kind in ("bilstm", "cnn"):  # Tang et al. (2019)'s word-embedding student, random weights of its shape
+        from .word_shape import build_word_model
+
+        return build_word_model(arch, seed)
     if arch.kind == "bert":
         config = transformers.BertConfig(
             vocab_size=arch.vocab, hidden_size=arch.hidden, num_hidden_layers=arch.layers, num_attention_heads=arch.heads,

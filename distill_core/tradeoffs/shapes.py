@@ -90,7 +90,7 @@ def minilm(layers: tuple[int, ...] | None, num_labels: int = 3) -> Arch:
     else:
         key = f"minilm-{n}"
         name = f"MiniLM student, {n} layer{'s' if n > 1 else ''}"
-        note = f"keeps teacher layers {', '.join(map(str, kept))}"
+        note = f"keeps teacher layers {', '.join(str(t + 1) for t in kept)}"  # 1-based, as every page numbers layers
     return Arch(
         key, name, "bert", int(cfg["vocab_size"]), int(cfg["hidden_size"]), n, int(cfg["num_attention_heads"]),
         int(cfg["intermediate_size"]), int(cfg["max_position_embeddings"]), int(cfg.get("type_vocab_size", 2)),
@@ -99,8 +99,11 @@ def minilm(layers: tuple[int, ...] | None, num_labels: int = 3) -> Arch:
 
 
 def default_catalog() -> list[Arch]:
-    """What the page compares: BERT-base and DistilBERT by shape, the bundled teacher and three students."""
-    return [BERT_BASE, DISTILBERT, minilm(None), minilm((0, 2, 4)), minilm((0, 3)), minilm((0,))]
+    """What the page compares: BERT-base and DistilBERT by shape, the bundled teacher and three students, and
+    the word-embedding students (Tang et al. 2019; word_shape.py)."""
+    from .word_shape import kim_cnn, tang_bilstm
+
+    return [BERT_BASE, DISTILBERT, minilm(None), minilm((0, 2, 4)), minilm((0, 3)), minilm((0,)), tang_bilstm(), kim_cnn()]
 
 
 @dataclass
@@ -122,6 +125,10 @@ def parameters_from_shape(arch: Arch) -> ParameterCount:
     pair (H*I + I + I*H + H) and two LayerNorms (4H): 4H^2 + 2HI + 9H + I.
     (``models.count_parameters`` counts a built model instead.)
     """
+    if arch.kind in ("bilstm", "cnn"):  # no transformer blocks: word_shape.py counts it
+        from .word_shape import word_parameters
+
+        return word_parameters(arch)
     h, i = arch.hidden, arch.intermediate
     emb = arch.vocab * h + arch.max_positions * h + 2 * h
     if arch.kind == "bert":
