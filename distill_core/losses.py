@@ -170,8 +170,9 @@ def attention_loss(student_attention: torch.Tensor, teacher_attention: torch.Ten
         L = (1/h) sum_heads MSE(A_s, A_t), over real query and key positions only
 
     TinyBERT matches the attention scores before softmax; we match the attention probabilities,
-    which transformers returns, with the same MSE. (MiniLM, Wang et al. 2020, matches the attention
-    distributions with a KL divergence instead, plus the value relations.) When the head counts
+    which transformers returns, with the same MSE. (MiniLM, Wang et al. 2020, does not use an MSE: it
+    matches only the teacher's last layer, its attention distributions with a KL divergence, plus the
+    value relations softmax(V V^T / sqrt(d_k)) with a KL divergence too.) When the head counts
     differ, both sides are averaged over heads first.
     """
     if student_attention.shape[1] != teacher_attention.shape[1]:

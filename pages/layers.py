@@ -14,14 +14,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from distill_core.data import load_general_text
 from distill_core.errors import DistillError
 from distill_core.experiments.layers import EXPERIMENTS, SHOWCASE, LayerExperimentReport, LayerExperimentSpec
 from distill_core.mappings import LayerMap, make_map, map_from_columns
 from distill_core.models import BUNDLED, teacher_layer_count
+from pages._ui import course
 from pages._ui.layers_figures import attention_figure, cka_figure, map_diagram, results_figure, results_table
+from pages._ui.numbering import layer_list
 from pages._ui.style import chart, load_reference
 from pages._ui.widgets import reset_page, state_from_url, state_to_url
 from pages._runtime import extra_presets, follow_job, runner
+from pages._ui import session
+from pages._ui.guard import parse_int
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "assets" / "reference"
 N_TEACHER = teacher_layer_count(BUNDLED)  # the bundled MiniLM's depth, read from its config
@@ -37,6 +42,21 @@ DEFAULT_SENTENCE = "The battery died after two days, but support replaced it qui
 DEFAULTS = {"ly_strategy": "every other", "ly_k": 3, "ly_random": False, "ly_sentence": DEFAULT_SENTENCE, "ly_t_layer": 3,
             "ly_s_layer": 2, "ly_head": 12}
 LIVE_PRESETS = {"quick": ("Quick: 1 seed", [0]), "full": ("As the reference: 3 seeds", [0, 1, 2])}
+# Quoted from the papers (abstracts and set-up sections), so the page's small runs sit beside what the methods did at scale.
+CLASSICS = [
+    "**DistilBERT** (Sanh et al. 2019): 6 of BERT-base's 12 layers, initialised from one teacher layer in two, and trained "
+    "with a *triple loss*: L_ce, the distillation loss on the teacher's soft masked-language-model predictions (at a "
+    "temperature T), plus L_mlm, the masked-language-model loss itself, plus L_cos, the cosine between student and teacher "
+    "hidden states. No attention term. 8 16GB V100 GPUs for about 90 hours on English Wikipedia and the Toronto Book "
+    "Corpus; 40% smaller, 60% faster, and 97% of BERT's language understanding on GLUE.",
+    "**TinyBERT** (Jiao et al. 2020): two stages. General distillation from the pre-trained BERT-base on English Wikipedia "
+    "(2,500M words, 3 epochs) matches embeddings, hidden states and attention; task-specific distillation from a fine-tuned "
+    "BERT then matches the layers and the predictions on augmented task data. TinyBERT with 4 layers reaches more than "
+    "96.8% of its teacher BERT-base's performance on GLUE, and is 7.5x smaller and 9.4x faster at inference.",
+    "**MiniLM** (Wang et al. 2020): matches only the teacher's last layer, its self-attention distributions and its value "
+    "relations, each with a KL divergence. The bundled teacher here descends from it: all-MiniLM-L6-v2 keeps every "
+    "second layer of the distilled MiniLM-L12-H384, then was fine-tuned on 1B sentence pairs.",
+]
 
 
 # ------------------------------------------------------------------ the layer map
@@ -89,11 +109,33 @@ def show_report(report: LayerExperimentReport, experiment: str, where: str) -> N
     st.dataframe(results_table(report), hide_index=True, width="stretch")
     spec = report.spec
     st.caption(
-        f"Task: {spec['task']}; student: copies of teacher layers {', '.join(str(t + 1) for t in spec['student_layers'])} (1-based) of the bundled MiniLM; "
+        f"Task: {spec['task']}; student: copies of teacher layers {layer_list(spec['student_layers'])} (1-based) of the bundled MiniLM; "
         f"{spec['epochs']} passes over the labelled rows plus {spec['transfer_size']} transfer rows fix the steps; "
         f"T {spec['temperature']:g}, alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
         f"Teacher {100 * report.teacher.get('accuracy', float('nan')):.1f}%. Took {report.seconds / 60:.0f} min. "
         + " ".join(report.notes)
+    )
+
+
+def budget_caveat(report: LayerExperimentReport) -> str:
+    """The task-agnostic arm's budget here against DistilBERT's, from the report: what its loss can and cannot say."""
+    s = report.summary().set_index("condition")
+    steps, batch = int(s["steps"].iloc[0]), int(report.spec["batch_size"])
+    general_steps = max(1, steps // 2)  # as the experiment splits them: half general text, half fine-tuning
+    try:
+        rows = report.spec.get("general_size") or len(load_general_text())
+    except DistillError:
+        rows = None
+    gap = 100 * (s.loc["fine-tune only", "accuracy_mean"] - s.loc["task-agnostic → fine-tune", "accuracy_mean"]) \
+        if {"fine-tune only", "task-agnostic → fine-tune"} <= set(s.index) else float("nan")
+    corpus = f"on the {rows:,} rows of the project's generated general text " if rows else "on the project's generated general text "
+    return (
+        f"**At what budget.** The task-agnostic stage here is {general_steps} optimiser steps of {batch} sentences "
+        f"{corpus}({general_steps * batch:,} sentences seen), and it leaves the task {steps - general_steps} fine-tuning steps "
+        f"where the fine-tune-only student gets {steps}; it ends {gap:.1f} points below fine-tuning alone. DistilBERT's "
+        "distillation on general text took about 90 hours on 8 V100 GPUs over English Wikipedia and the Toronto Book Corpus "
+        "(Sanh et al. 2019); TinyBERT's general stage ran 3 epochs over English Wikipedia (Jiao et al. 2020). A loss at this "
+        "budget says nothing about the method at scale."
     )
 
 
@@ -149,12 +191,13 @@ def latest_student(job) -> tuple[str | None, str]:
 # the map's strategy and size travel in the URL, so an instructor can share the view
 state_from_url({
     "strategy": ("ly_strategy", lambda v: v if v in STRATEGIES else None),
-    "k": ("ly_k", lambda v: int(v) if v.isdigit() and 1 <= int(v) <= 5 else None),
+    "k": ("ly_k", lambda v: parse_int(v, 1, 5)),
 })
 for _key, _value in DEFAULTS.items():
     st.session_state.setdefault(_key, _value)
 
 st.title("Inside the model")
+course.header("layers")
 st.markdown(
     "A student can learn more from the teacher than its final probabilities. It can **start from the teacher's layers** "
     "(DistilBERT, Sanh et al. 2019), **match its hidden states** (FitNets, Romero et al. 2015), **its attention maps** "
@@ -162,6 +205,8 @@ st.markdown(
     "**before any task**, on general text. Below: which layers are matched, three prepared experiments that test these ideas "
     "on this machine's scale, and what the layers look like before and after."
 )
+with st.expander("What the classics report, at their scale"):
+    st.markdown("\n".join(f"- {line}" for line in CLASSICS))
 
 # 1. the layer map
 st.subheader("1. Which teacher layer each student layer learns from")
@@ -193,7 +238,7 @@ state_to_url({"strategy": (strategy, DEFAULTS["ly_strategy"]), "k": (k, DEFAULTS
 with c2:
     chart(map_diagram(layer_map, kept, k, N_TEACHER), key="ly_diagram")
 if kept is not None:
-    st.caption(f"Copied teacher layers (1-based): {', '.join(str(t + 1) for t in kept)}. "
+    st.caption(f"Copied teacher layers (1-based): {layer_list(kept)}. "
                "DistilBERT keeps one layer in two; TinyBERT's uniform map matches student layer m to teacher layer m·N/M.")
 
 # 2. prepared experiments
@@ -210,6 +255,8 @@ for tab, experiment in zip(tabs, EXPERIMENTS):
         if ref:
             reports[experiment] = LayerExperimentReport.from_dict(ref)
             show_report(reports[experiment], experiment, f"ref_{experiment}")
+            if experiment == "agnostic":
+                st.warning(budget_caveat(reports[experiment]), icon=":material/scale:")
         else:
             st.info(f"The reference results for this experiment are missing ({path.name}); run it live in section 5.")
 
@@ -278,7 +325,7 @@ if st.button("Run the experiment", type="primary", icon=":material/play_arrow:",
     try:
         from distill_core.experiments.layers import run_layer_experiment
 
-        st.session_state["ly_run_id"] = job.submit(spec, kind="layers", task=spec.task, run_fn=run_layer_experiment)
+        st.session_state["ly_run_id"] = job.submit(spec, kind="layers", task=spec.task, run_fn=run_layer_experiment, owner=session.owner_token())
     except DistillError as exc:
         st.error(str(exc))
 
@@ -288,5 +335,7 @@ if run_id and job is not None:
         live_report = LayerExperimentReport.from_dict(state.report)
         show_report(live_report, live_report.spec["experiment"], f"live_{run_id}")
         show_cka(live_report, f"live_{run_id}")
+        course.record_result("layers", f"Run {run_id}: {live_report.verdict()}", table=live_report.summary().to_dict("records"))
 
     follow_job(job, run_id, "ly", finished)
+course.footer("layers")

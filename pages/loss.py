@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from distill_core.temperature import kd_loss_parts
+from pages._ui import course
 from pages._ui.loss_figures import breakdown_figure, distributions_figure, gradient_figure
 from pages._ui.style import T_OPTIONS, chart, fmt_t
 from pages._ui.widgets import logit_editor, reset_page, slug
@@ -82,14 +83,16 @@ def read_table(example_name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
 # The page
 
 st.title("Loss playground")
+course.header("loss")
 st.latex(
     r"L = \alpha\,\mathrm{CE}(\text{student}, y) + (1-\alpha)\,T^2\,"
     r"\mathrm{KL}\!\left(p^{T}_\text{teacher}\,\middle\|\,p^{T}_\text{student}\right)"
 )
 st.caption(
-    "CE: cross-entropy with the hard label y, at T = 1. KL: the divergence of the student's softened "
-    "probabilities from the teacher's, both at temperature T, summed over classes and averaged over the batch "
-    "(Hinton, Vinyals & Dean, 2015)."
+    "CE: cross-entropy with the hard label y, at T = 1. KL(p_teacher ‖ p_student) = Σ p_teacher · log(p_teacher / p_student): "
+    "the divergence of the teacher's softened probabilities from the student's, an average under the teacher's "
+    "distribution, so the student pays most where the teacher puts probability. Both at temperature T, summed over "
+    "classes and averaged over the batch (Hinton, Vinyals & Dean, 2015)."
 )
 
 settings, logits_col = st.columns(2, gap="large")
@@ -185,3 +188,4 @@ with pitfall:
         f"soft term {k} times too little: its part of L would be {(1 - alpha) * t * t * reductions['mean']:.4f} "
         f"instead of {soft_part:.4f}."
     )
+course.footer("loss")

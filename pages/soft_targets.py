@@ -1,7 +1,7 @@
 """What soft targets add: the prepared experiment on the 16-intent support task.
 
 Top: the question and Hinton et al.'s low-data result. Then the teacher's soft targets for a
-confusable message (the real-life twin of cat / tiger / lion). Then the shipped reference results
+confusable message (the support-chat twin of the seed article's cat / tiger / lion). Then the shipped reference results
 (hard labels vs teacher pseudo-labels vs soft targets at several T, and Hinton's own comparison on the
 labelled rows alone; all labels and 10 per intent) with their plain reading, the low-data regime again
 at three times the steps, why soft targets do not win here (each reason measured or marked a hypothesis),
@@ -18,9 +18,12 @@ from distill_core.errors import DistillError
 from distill_core.experiments.base import against_spread, spread
 from distill_core.experiments.soft_targets import ExperimentReport, SoftTargetSpec, compare_schedules
 from distill_core.experiments.specs import HARD, LABELLED_SOFT, PSEUDO
+from pages._ui import course
 from pages._ui.soft_targets_figures import condition_name, example_figure, results_figure, results_table, schedule_figure
+from pages._ui.numbering import layer_list
 from pages._ui.style import chart, load_reference
 from pages._runtime import extra_presets, follow_job, runner
+from pages._ui import session
 
 REFERENCES = Path(__file__).resolve().parent.parent / "assets" / "reference"
 REFERENCE = REFERENCES / "soft_targets_intents.json"
@@ -43,7 +46,9 @@ def show_report(report: ExperimentReport, where: str) -> None:
             st.markdown(f"> {report.example['text']}")
             st.caption(
                 "A hard label keeps only the top intent. The teacher's soft targets also say which neighbour it could be, "
-                "and raising T makes that visible: the cat / tiger / lion bars of Hinton et al. (2015), in a support chat."
+                "and raising T makes that visible: the seed article's cat / tiger / lion bars, in a support chat. "
+                "Hinton et al.'s (2015) own examples are a BMW, rarely mistaken for a garbage truck but still far more often "
+                "than for a carrot, and MNIST 2s: one gets 10⁻⁶ of being a 3 and 10⁻⁹ of being a 7, another the other way round."
             )
     c1, c2 = st.columns(2)
     with c1:
@@ -59,7 +64,7 @@ def show_report(report: ExperimentReport, where: str) -> None:
     spec = report.spec
     st.caption(
         f"Teacher: the bundled MiniLM fine-tuned on all labelled rows ({100 * report.teacher['accuracy']:.1f}% test accuracy). "
-        f"Student: teacher layers {spec.get('student_layers') or '0, 2, 4'}, alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
+        f"Student: teacher layers {layer_list(spec.get('student_layers'), '1, 3, 5')}, alpha {spec['alpha']:g}, learning rate {spec['learning_rate']:g}. "
         + ("The loss is a mean over rows in which every row has weight 1, as with pseudo-labels: a labelled row gets "
            "alpha·CE + (1 − alpha)·T²·KL, a transfer row T²·KL."
            if spec.get("unlabelled_weight") else "Transfer rows get only the (1 − alpha) share of the loss.")
@@ -174,6 +179,7 @@ def live_cost_sentence(ref: dict | None, long: dict | None) -> str:
 # ------------------------------------------------------------------ the page
 
 st.title("What soft targets add")
+course.header("soft_targets")
 st.markdown(
     "A teacher can help a student in two ways: by **labelling extra text** (a transfer set) and by saying **how sure it is "
     "and what else it could be** (soft targets). This experiment separates the two on the 16-intent support task, whose "
@@ -206,10 +212,18 @@ if st.button("Run the experiment", type="primary", icon=":material/play_arrow:",
     try:
         from distill_core.experiments.soft_targets import run_soft_target_experiment
 
-        st.session_state["st_run_id"] = job.submit(LIVE_PRESETS[choice][1], kind="experiment", task="intents", run_fn=run_soft_target_experiment)
+        st.session_state["st_run_id"] = job.submit(LIVE_PRESETS[choice][1], kind="experiment", task="intents", run_fn=run_soft_target_experiment,
+                                               owner=session.owner_token())
     except DistillError as exc:
         st.error(str(exc))
 
+def show_live(state) -> None:
+    report = ExperimentReport.from_dict(state.report)
+    show_report(report, f"live_{run_id}")
+    course.record_result("soft_targets", f"Run {run_id}: " + " ".join(report.reading()), table=report.summary().to_dict("records"))
+
+
 run_id = st.session_state.get("st_run_id")
 if run_id and job is not None:
-    follow_job(job, run_id, "st", lambda state: show_report(ExperimentReport.from_dict(state.report), f"live_{run_id}"))
+    follow_job(job, run_id, "st", show_live)
+course.footer("soft_targets")

@@ -18,9 +18,11 @@ from distill_core import data
 from distill_core import temperature as temp
 from distill_core.errors import DistillError
 from pages._runtime import runner
+from pages._ui import course
 from pages._ui.style import T_OPTIONS, T_STOPS, chart, fmt_t
 from pages._ui.temperature_figures import animation_figure, distributions_figure, entropy_figure, ratio_table
 from pages._ui.widgets import logit_editor, reset_page, slug
+from pages._ui import session
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def teacher_ready(teacher, task: str) -> bool:
         if not st.button("Fine-tune the teacher", key="temp_teacher_go", icon=":material/school:"):
             return False
         try:
-            run_id = job.submit({"task": task}, kind="teacher", task=task, run_fn=teacher.prepare_teacher)
+            run_id = job.submit({"task": task}, kind="teacher", task=task, run_fn=teacher.prepare_teacher, owner=session.owner_token())
         except DistillError as exc:  # the queue is full
             st.error(str(exc))
             return False
@@ -187,7 +189,9 @@ def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
         list(tasks),
         key="temp_task",
         format_func=lambda name: tasks[name].title,
-        help="The teacher is the bundled MiniLM, fine-tuned on this sample task.",
+        help="The teacher is the bundled MiniLM (all-MiniLM-L6-v2), fine-tuned on this sample task. It is itself a product of "
+             "distillation: every second layer of MiniLM-L12-H384, which Wang et al. (2020) distilled from a BERT-base-sized "
+             "UniLM v2 teacher, then fine-tuned on 1B sentence pairs.",
     )
     st.caption(tasks[task].description)
     text = st.text_input("Sentence", value=DEFAULT_SENTENCE, key="temp_text", max_chars=500)
@@ -210,7 +214,7 @@ def logits_from_real_teacher() -> tuple[list[str], np.ndarray] | None:
 
 
 def show_readouts(names: list[str], logits: np.ndarray, t: float) -> None:
-    """Entropy, effective classes and dark knowledge at T, each against T = 1."""
+    """Entropy, effective classes and the probability off the top class at T, each against T = 1."""
     info = temp.describe(logits, t)
     info_1 = temp.describe(logits, 1.0)
     k = len(names)
@@ -223,14 +227,18 @@ def show_readouts(names: list[str], logits: np.ndarray, t: float) -> None:
         ("Effective classes", f"{info['effective_classes']:.2f} of {k}",
          f"{info['effective_classes'] - info_1['effective_classes']:+.2f}",
          "2 to the power of the entropy: as many equally likely classes would have the same entropy."),
-        ("Dark knowledge", f"{info['dark_knowledge']:.1%}", f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
-         f"Probability outside the top class ({names[top]}): what a one-hot label throws away."),
+        ("Probability off the top class", f"{info['dark_knowledge']:.1%}",
+         f"{100 * (info['dark_knowledge'] - info_1['dark_knowledge']):+.1f} pts",
+         f"1 − p({names[top]}): the mass a one-hot label throws away. A measure this app uses, not Hinton's: it is largest, "
+         f"1 − 1/{k}, at the uniform distribution, where the targets carry no information. Dark knowledge is in how this "
+         "mass is shared among the other classes (the ratios below), not in how much of it there is."),
     ]
     for column, (label, value, delta, help_text) in zip(st.columns(3), readouts):
         column.metric(label, value, delta=delta, delta_description="vs T = 1", delta_color="off", help=help_text, border=True)
     st.caption(
         f"At T = {fmt_t(t)}, against the teacher as trained (T = 1). Maximum entropy for {k} classes: "
-        f"log₂ {k} = {info['max_entropy_bits']:.2f} bits (uniform)."
+        f"log₂ {k} = {info['max_entropy_bits']:.2f} bits (uniform). *Probability off the top class* is this app's "
+        f"measure, not Hinton's: it peaks at uniform ({1 - 1 / k:.0%}), where the targets say nothing."
     )
 
 
@@ -238,6 +246,7 @@ def show_readouts(names: list[str], logits: np.ndarray, t: float) -> None:
 # The page
 
 st.title("Temperature explorer")
+course.header("temperature")
 st.markdown(
     "A teacher's softmax at temperature $T$: $p_i = e^{z_i/T} / \\sum_j e^{z_j/T}$. "
     "Raising $T$ softens the distribution and shows the *dark knowledge* in the small probabilities, "
@@ -348,3 +357,4 @@ st.caption(
     "The readouts above stay at the T you chose."
 )
 chart(animation_figure(names, logits, t), key="temp_chart_animation")
+course.footer("temperature")

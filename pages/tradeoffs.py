@@ -20,6 +20,9 @@ import streamlit as st
 from distill_core import tradeoffs as TR
 from distill_core.errors import DistillError
 from pages._runtime import extra_presets, follow_job, runner
+from pages._ui import course
+from pages._ui.checklist import checklist
+from pages._ui.numbering import layer_list
 from pages._ui.style import chart
 from pages._ui.tradeoffs_figures import cost_figure, frontier_figure, latency_figure, parameters_figure, short, size_figure, speedup_figure
 from pages._ui.tradeoffs_tables import (
@@ -29,6 +32,7 @@ from pages._ui.tradeoffs_tables import (
     cost_frame,
     cost_latencies,
     cost_verdict,
+    int8_reference_caption,
     int8_reference_frame,
     int8_result_caption,
     int8_result_frame,
@@ -37,10 +41,12 @@ from pages._ui.tradeoffs_tables import (
     shape_frame,
     speed_notes,
 )
+from pages._ui.tradeoffs_onnx import section_formats
 from pages._ui.widgets import reset_page
+from pages._ui import session
+from pages._ui.guard import check_numbers  # bound number inputs: a bad link value leaves before Streamlit reads it
 
 BUDGET_OPTIONS = [1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 70.0, 100.0, 150.0, 200.0, 300.0, 500.0, 1000.0]
-VERDICT_BOX = {"distill": st.success, "pilot": st.info, "not yet": st.warning, "no need": st.warning}
 
 DEFAULTS = {
     "trade_budget": 10.0,  # ms: the seed article's example target
@@ -75,11 +81,13 @@ def int8_reference() -> dict | None:
 
 
 def section_claim(rows: list[dict], m: TR.Measurement | None, entries: list[TR.RunEntry]) -> None:
-    st.header("The DistilBERT claim, reproduced")
+    st.header("The DistilBERT claim, checked")
     st.markdown(
         "Sanh et al. (2019) distilled BERT-base into **DistilBERT**: one layer in two, same width. Below, their figures "
         "(quoted) beside this machine's: parameters are counted from `BertConfig()` and `DistilBertConfig()` (random "
-        "weights, nothing downloaded), speed is measured here when you press the button."
+        "weights, nothing downloaded), speed is measured here when you press the button. Only those two are reproduced "
+        "like for like. The accuracy row is not: it comes from the app's own student of a 22.7M-parameter MiniLM teacher "
+        "on a small sample task (300 test reviews for sentiment), not from BERT-base on GLUE."
     )
     st.markdown(claim_table(rows, m, TR.retention(entries)))
     st.dataframe(shape_frame(rows), hide_index=True, width="stretch")
@@ -96,7 +104,7 @@ def start_measurement(job, spec: TR.MeasureSpec) -> None:
     config = spec.as_dict()
     same = [r for r in job.active() if (run := job.store.get(r)) and run.kind == "measure" and run.config == config]
     try:
-        st.session_state["trade_measure_run"] = same[0] if same else job.submit(config, kind="measure", run_fn=TR.measure_job)
+        st.session_state["trade_measure_run"] = same[0] if same else job.submit(config, kind="measure", run_fn=TR.measure_job, owner=session.owner_token())
     except DistillError as exc:
         st.error(f"The measurement could not start: {exc}")
 
@@ -199,9 +207,9 @@ def section_student_int8(job) -> None:
     shipped = int8_reference()
     if shipped:
         st.dataframe(int8_reference_frame(shipped), hide_index=True, width="stretch")
-        st.caption(f"The reference students, evaluated when the reference runs were made: `{shipped.get('command', '')}`. "
-                   "A change of a point or so on a few hundred test rows is within noise.")
-    candidates = [r for r in (job.store.list(kind="distill", limit=200) if job else []) if TR.student_folder(r)]
+        st.caption(int8_reference_caption(shipped))
+        st.caption(f"The reference students, evaluated when the reference runs were made: `{shipped.get('command', '')}`.")
+    candidates = [r for r in (session.list_runs(job.store, kind="distill", limit=200) if job else []) if TR.student_folder(r)]  # not others' uploads
     if not candidates:
         st.info("No trained student on this server yet. Run one on the **Live distillation** page (the Quick demo preset), "
                 "then come back to evaluate it here.")
@@ -210,7 +218,7 @@ def section_student_int8(job) -> None:
     c1, c2 = st.columns([2, 1])
     by_id = {r.id: r for r in candidates}
     pick = c1.selectbox("Run", list(by_id), key="trade_int8_run",
-                        format_func=lambda i: f"run {i}: {by_id[i].task}, layers {by_id[i].config.get('student_layers')}")
+                        format_func=lambda i: f"run {i}: {by_id[i].task}, teacher layers {layer_list(by_id[i].config.get('student_layers'))}")
     c2.write("")
     spec = TR.int8_spec(by_id[pick])
     done = st.session_state.setdefault("trade_int8_done", set())
@@ -219,7 +227,7 @@ def section_student_int8(job) -> None:
             done.add(pick)  # evaluated already, and the student has not changed since
         else:
             try:
-                st.session_state["trade_int8_job"] = (job.submit(spec, kind="int8", task=spec["task"], run_fn=TR.int8_job), pick)
+                st.session_state["trade_int8_job"] = (job.submit(spec, kind="int8", task=spec["task"], run_fn=TR.int8_job, owner=session.owner_token()), pick)
             except DistillError as exc:
                 st.error(str(exc))
     following = st.session_state.get("trade_int8_job")
@@ -300,6 +308,7 @@ def section_cost(m: TR.Measurement | None, df: pd.DataFrame) -> None:
         st.info("No latency to cost yet: press 'Measure on this machine' above.")
         return
     c1, c2, c3, c4 = st.columns(4)
+    check_numbers({"trade_calls": (100, 1_000_000_000, True), "trade_hour": (0.01, 50.0, False), "trade_api": (0.00001, 1.0, False)})
     calls = c1.number_input("Calls per day", min_value=100, max_value=1_000_000_000, value=DEFAULTS["trade_calls"], step=100_000,
                             key="trade_calls", bind="query-params")
     hour = c2.number_input("Server, $ per hour", min_value=0.01, max_value=50.0, value=DEFAULTS["trade_hour"], step=0.01, format="%.2f",
@@ -326,20 +335,13 @@ def section_cost(m: TR.Measurement | None, df: pd.DataFrame) -> None:
 def section_checklist() -> None:
     st.header("When to distil")
     st.markdown("The seed article's criteria. Tick what holds for your project:")
-    answers = {}
-    columns = dict(zip(("for", "against"), st.columns(2, gap="large")))
-    for side, title in (("for", "**For distillation**"), ("against", "**Against it**")):
-        with columns[side]:
-            st.markdown(title)
-            for c in (c for c in TR.CRITERIA if c.side == side):
-                answers[c.key] = st.checkbox(c.question, value=DEFAULTS[f"trade_why_{c.key}"], key=f"trade_why_{c.key}")
-    rec = TR.recommend(answers)
-    VERDICT_BOX[rec.verdict]("**Recommendation: " + rec.headline + "**\n\n" + "\n".join(f"- {r}" for r in rec.reasons))
+    checklist({c.key: DEFAULTS[f"trade_why_{c.key}"] for c in TR.CRITERIA}, "trade_why_")
 
 
 # ------------------------------------------------------------------ the page
 
 st.title("Trade-offs")
+course.header("tradeoffs")
 st.markdown(
     "What does a smaller model cost, and what does it buy? Sizes here are **computed** from each architecture; "
     "latency is **measured on this machine** when you ask; accuracy comes from finished runs, "
@@ -365,6 +367,7 @@ section_measure(measurement, spec, job)
 st.divider()
 section_sizes(rows, measurement)
 section_student_int8(job)
+section_formats(job)
 st.divider()
 seq = measurement.config["seq_len"] if measurement else None
 points = TR.frontier_points(entries, measurement.latency_by_key() if measurement else None, seq)
@@ -381,3 +384,4 @@ with st.expander("Where the reference runs come from"):
             st.code(e.command or "(command not recorded)", language="bash")
     else:
         st.caption("No reference runs are shipped in assets/reference/.")
+course.footer("tradeoffs")

@@ -56,7 +56,7 @@ def assert_temperature_readouts(at: AppTest, logits: np.ndarray, t: float) -> No
     info = temp.describe(logits, t)
     assert metric(at, "Entropy") == f"{info['entropy_bits']:.2f} bits"
     assert metric(at, "Effective classes") == f"{info['effective_classes']:.2f} of {len(logits)}"
-    assert metric(at, "Dark knowledge") == f"{info['dark_knowledge']:.1%}"
+    assert metric(at, "Probability off the top class") == f"{info['dark_knowledge']:.1%}"
 
 
 def warnings_text(at: AppTest) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from distill_core import temperature as temp
+from pages._ui.guard import plotly_text
 from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, COLOR_WARN, fmt_t, log_axis, style
 
 
@@ -27,6 +28,7 @@ def breakdown_figure(hard_part: float, soft_part: float, alpha: float, t: float)
 
 
 def distributions_figure(names: list[str], teacher: np.ndarray, student: np.ndarray, label: int, t: float) -> go.Figure:
+    names = [plotly_text(n) for n in names]  # typed class names: Plotly would render <a>, <b>, <img> in them
     fig = go.Figure()
     one_hot = np.eye(len(names))[label]
     for name, probs, color in (

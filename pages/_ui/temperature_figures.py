@@ -9,11 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from distill_core import temperature as temp
+from pages._ui.guard import plotly_text
 from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_TEACHER_T1, T_OPTIONS, fmt_t, log_axis, style
 
 
 def distributions_figure(names: list[str], logits: np.ndarray, t: float) -> go.Figure:
     """One-hot label, teacher at T = 1, teacher at T, as grouped bars."""
+    names = [plotly_text(n) for n in names]  # typed class names: Plotly would render <a>, <b>, <img> in them
     one_hot = np.zeros(len(names))
     one_hot[int(np.argmax(logits))] = 1.0
     p1 = temp.softmax_t(logits, 1.0)
@@ -74,13 +76,14 @@ def entropy_figure(logits: np.ndarray, t: float) -> go.Figure:
 
 def animation_figure(names: list[str], logits: np.ndarray, t: float) -> go.Figure:
     """Teacher at T for every T on the slider, as Plotly frames: plays in the browser, no rerun."""
+    names = [plotly_text(n) for n in names]
     p1 = temp.softmax_t(logits, 1.0)
 
     def title(value: float) -> str:
         info = temp.describe(logits, value)
         return (
             f"T = {fmt_t(value)}: entropy {info['entropy_bits']:.2f} of {info['max_entropy_bits']:.2f} bits, "
-            f"dark knowledge {info['dark_knowledge']:.0%}"
+            f"off the top class {info['dark_knowledge']:.0%}"
         )
 
     start = T_OPTIONS.index(t) if t in T_OPTIONS else T_OPTIONS.index(1.0)

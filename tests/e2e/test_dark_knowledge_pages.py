@@ -85,7 +85,7 @@ def test_temperature_shared_link_opens_the_same_view(page, app_url, open_page):
     open_page(page, app_url + "/temperature?temp_T=0.5", PAGES["/temperature"][0])
     at_half = temp.describe(CAT_LOGITS, 0.5)
     expect(metric_value(page, "Entropy")).to_have_text(f"{at_half['entropy_bits']:.2f} bits")
-    expect(metric_value(page, "Dark knowledge")).to_have_text(f"{at_half['dark_knowledge']:.1%}")
+    expect(metric_value(page, "Probability off the top class")).to_have_text(f"{at_half['dark_knowledge']:.1%}")
     assert_clean(page)
 
 
