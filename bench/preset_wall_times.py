@@ -73,7 +73,7 @@ def main() -> None:
                     page.get_by_role("button", name="Run", exact=True).click()
                     page.wait_for_timeout(1000 * args.shot_after)
                     page.screenshot(path=str(shots / f"{preset}-running.png"), full_page=True)
-                    page.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=3_600_000)
+                    page.get_by_role("heading", name=re.compile(r"Run \S+: results")).wait_for(timeout=3_600_000)
                     page.wait_for_selector(APP_READY)
                     page.wait_for_timeout(1500)
                     page.screenshot(path=str(shots / f"{preset}-results.png"), full_page=True)

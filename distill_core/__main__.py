@@ -3,6 +3,7 @@
     python -m distill_core distill --task sentiment --seeds 3
     python -m distill_core distill --data reviews.csv --text-col review --label-col stars
     python -m distill_core tasks
+    python -m distill_core prepare    # fine-tune the sample tasks' teachers now, before a workshop
 
 Every option's default is the spec dataclass's (experiments/specs.py): the CLI restates no number.
 Bad input exits non-zero with one line on stderr, never a traceback
@@ -21,7 +22,7 @@ from .errors import DistillError, first_line, one_line
 from .paths import write_json
 from .experiments.base import ALPHA_MAX, ALPHA_MIN, T_MAX, T_MIN
 from .experiments.specs import (
-    ARCHITECTURES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
+    ARCHITECTURES, DEVICES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, STUDENT_KINDS, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
 )
 
 
@@ -67,21 +68,31 @@ def _distill_parser(sub, preset: str | None = None) -> None:
                    + "); options given explicitly override it")
     src = d.add_mutually_exclusive_group()
     src.add_argument("--task", help=f"a sample task (see `tasks`); default {DistillSpec.default('task')}")
-    src.add_argument("--data", dest="data_file", help="a CSV or TSV file of your own")
+    src.add_argument("--data", dest="data_file", help="a CSV or TSV file of your own; rows whose label is empty become "
+                     "the transfer set (the teacher labels them); only labelled rows are split into train / validation / test")
     _option(d, DistillSpec, "text_col", help="text column of --data")
     _option(d, DistillSpec, "label_col", help="label column of --data")
+    _option(d, DistillSpec, "transfer_file", help="a second file of unlabelled text for the transfer set (a --text-col column)")
     _option(d, DistillSpec, "teacher", help="'bundled' (offline MiniLM), a model folder, or a hub id")
     _option(d, DistillSpec, "teacher_epochs", type=int, help="teacher fine-tuning epochs (None: the task's recipe, 5 for your data)")
     _option(d, DistillSpec, "teacher_lr", type=float, help="teacher learning rate (None: the task's recipe, 1e-4 for your data)")
-    _option(d, DistillSpec, "student_layers", type=_layers, help="teacher layers the student keeps, e.g. 0,2,4 (None: one in two)")
+    _option(d, DistillSpec, "student_layers", type=_layers, help="teacher layers the student keeps, 0-based, e.g. 0,2,4 (the pages' layers 1, 3, 5; None: one in two)")
     _option(d, DistillSpec, "init", choices=INITS, help="student layers copied from the teacher before fine-tuning, after it, or random")
     _option(d, DistillSpec, "architecture", choices=ARCHITECTURES)
+    _option(d, DistillSpec, "student_kind", choices=STUDENT_KINDS,
+            help="the student: the truncated teacher, or a BiLSTM / CNN on the teacher's word embeddings (Tang et al. 2019)")
     _option(d, DistillSpec, "temperature", help=f"softmax temperature T, in [{T_MIN:g}, {T_MAX:g}]")
     _option(d, DistillSpec, "alpha", help=f"weight of the hard labels, in [{ALPHA_MIN:g}, {ALPHA_MAX:g}]")
+    _option(d, DistillSpec, "unlabelled_weight", type=float, help="weight of a transfer row's soft term, as a pseudo-labelled "
+            "row's cross-entropy weighs 1 (None: batch means, the transfer rows get only the (1 - alpha) share)")
     _option(d, DistillSpec, "epochs")
     _option(d, DistillSpec, "learning_rate", "--lr")
     _seeds_option(d, DistillSpec)
     _option(d, DistillSpec, "max_train", type=int, help="cap on labelled training rows")
+    _option(d, DistillSpec, "labels_per_class", type=int, help="labelled rows kept per class, drawn with a fixed seed (few labels, "
+            "much teacher-labelled text: distillation's realistic setting)")
+    _option(d, DistillSpec, "batch_size", type=int, help="rows per optimiser step")
+    _option(d, DistillSpec, "max_length", type=int, help="tokens per text; longer texts are cut (the teacher's cache depends on it)")
     _option(d, DistillSpec, "use_transfer", "--no-transfer", action="store_false", help="distil on the labelled rows only")
     _option(d, DistillSpec, "transfer_size", type=int, help="cap on unlabelled transfer rows")
     _option(d, DistillSpec, "latency", "--no-latency", action="store_false", help="skip the latency measurement")
@@ -90,6 +101,7 @@ def _distill_parser(sub, preset: str | None = None) -> None:
     _option(d, DistillSpec, "pkd", help="weight of the Patient-KD [CLS] loss")
     _option(d, DistillSpec, "cosine", help="weight of DistilBERT's cosine hidden loss")
     _option(d, DistillSpec, "layer_map", choices=LAYER_MAPS, help="which teacher layer each student layer is matched to")
+    _option(d, DistillSpec, "device", choices=DEVICES, help="auto: a CUDA GPU when torch sees one (DISTILL_LAB_DEVICE sets this too)")
     d.add_argument("--json", help="also write the full report to this JSON file")
     d.add_argument("--no-store", action="store_true", help="do not record the run in the run store")
     if preset:  # parser-level defaults beat the options' own: the preset's values unless an option is given
@@ -119,7 +131,7 @@ def _layers_parser(sub) -> None:
     g.add_argument("--experiment", choices=list(EXPERIMENTS), required=True)
     _option(g, LayerExperimentSpec, "task")
     _seeds_option(g, LayerExperimentSpec)
-    _option(g, LayerExperimentSpec, "student_layers", type=_layers, help="teacher layers the student keeps, e.g. 0,2,4 (None: one in two)")
+    _option(g, LayerExperimentSpec, "student_layers", type=_layers, help="teacher layers the student keeps, 0-based, e.g. 0,2,4 (the pages' layers 1, 3, 5; None: one in two)")
     _option(g, LayerExperimentSpec, "epochs", help="passes over labelled + transfer rows (fixes every condition's steps)")
     _option(g, LayerExperimentSpec, "learning_rate", "--lr")
     _option(g, LayerExperimentSpec, "transfer_size")
@@ -137,6 +149,18 @@ def build_parser(distill_preset: str | None = None) -> argparse.ArgumentParser:
 
     add_omitted_class_parser(sub)
     # --- end omitted-class
+    from .tradeoffs.onnx_cli import add_export_parser  # export (issue 17): ONNX, onnxruntime INT8, pruned vocabulary
+
+    add_export_parser(sub)
+    from .uploads_cli import add_check_data_parser  # check-data (issue 15): what the page says about a file
+
+    add_check_data_parser(sub)
+    from .prepare import add_prepare_parser  # prepare (issue 14): teachers ready before a workshop
+
+    add_prepare_parser(sub)
+    from .disk import add_purge_parser  # purge (issue 15): the disk quota's eviction, by hand
+
+    add_purge_parser(sub)
     sub.add_parser("tasks", help="list the sample tasks")
     return p
 
@@ -168,16 +192,18 @@ def cmd_distill(args) -> int:
     from .formatting import report_table
     from .runs import RunStore
 
+    from . import distributed  # under accelerate launch / torchrun only the main process records, prints and saves
+
     spec = _spec(DistillSpec, args, task=None if args.data_file else (args.task or DistillSpec.default("task")))
     spec.validate()
-    store = None if args.no_store else RunStore()
+    store = None if args.no_store or not distributed.is_main() else RunStore()
     run_id = store.create("distill", spec.task or os.path.basename(spec.data_file), spec.as_dict(), status="running", owner=f"cli:{os.getpid()}") if store else None
     if store:
         store.start(run_id)
     started = time.perf_counter()
     try:
         report = run_comparison(
-            spec, home=store.home if store else None, on_event=_progress_printer(),
+            spec, home=store.home if store else None, on_event=_progress_printer() if distributed.is_main() else None,
             artefact_dir=store.artefact_dir(run_id) if store else None,
         )
     except KeyboardInterrupt:
@@ -188,6 +214,8 @@ def cmd_distill(args) -> int:
         if store:
             store.fail(run_id, first_line(exc))
         raise
+    if not distributed.is_main():
+        return 0
     if store:
         store.finish(run_id, report.as_dict(), artefacts=str(store.artefact_dir(run_id)))
     print()
@@ -201,6 +229,8 @@ def cmd_distill(args) -> int:
     for note in report.notes:
         print(f"note: {note}")
     print(f"wall time {time.perf_counter() - started:.0f} s" + (" (teacher from cache)" if report.teacher_cached else "")
+          + (f"; latency measured on {report.latency_device}" if report.latency_ms else "")
+          + (f"; trained across {distributed.world_size()} processes (DDP)" if distributed.launched() else "")
           + (f"; recorded as run {run_id}" if run_id else ""))
     _write_json(args.json, report)
     return 0
@@ -267,13 +297,38 @@ def cmd_omitted_class(args) -> int:  # omitted-class (issue 13): see experiments
     return run(args, on_event=_progress_printer())
 
 
+def cmd_export(args) -> int:  # export (issue 17): see tradeoffs/onnx_cli.py
+    from .tradeoffs.onnx_cli import cmd_export as run
+
+    return run(args, on_event=_progress_printer())
+
+
+def cmd_check_data(args) -> int:  # check-data (issue 15): see uploads_cli.py
+    from .uploads_cli import cmd_check_data as run
+
+    return run(args)
+
+
+def cmd_prepare(args) -> int:  # prepare (issue 14): see prepare.py
+    from .prepare import cmd_prepare as run
+
+    return run(args, on_event=_progress_printer())
+
+
+def cmd_purge(args) -> int:  # purge (issue 15): see disk.py
+    from .disk import cmd_purge as run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "preset", None):  # again, with the preset's values as the defaults
         args = build_parser(args.preset).parse_args(argv)
     try:
         return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks,
-                "omitted-class": cmd_omitted_class}[args.command](args)
+                "omitted-class": cmd_omitted_class, "export": cmd_export, "check-data": cmd_check_data,
+                "prepare": cmd_prepare, "purge": cmd_purge}[args.command](args)
     except DistillError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,9 @@ from collections import deque
 
 DEFAULT_MAX_JOBS_PER_OWNER = 2
 DEFAULT_JOB_CAP_S = 3600.0
+# A 47 s Quick demo was stopped at 2 min on a machine also running browser tests (load 8 on 2 cores): a short run's
+# estimate says little about a busy machine, so no run gets less than this
+TIME_LIMIT_FLOOR_S = 600.0
 TIME_LIMIT_FACTOR = 3.0  # estimates are rough (other runs share the CPU): three times is a clear overrun
 _LATER = 10**18  # a turn number beyond any real one
 
@@ -42,6 +45,9 @@ def env_job_cap_s() -> float:
 
 def time_limit(estimate_s: float | None, cap_s: float) -> tuple[float, str]:
     """(seconds a job may run, why that many, for the message when it is stopped)."""
+    if estimate_s is not None and estimate_s > 0 and min(TIME_LIMIT_FLOOR_S, cap_s) > TIME_LIMIT_FACTOR * estimate_s:
+        floor = min(TIME_LIMIT_FLOOR_S, cap_s)
+        return floor, f"{duration(floor)}, the least any run gets (its estimate was {duration(estimate_s)})"
     if estimate_s is not None and estimate_s > 0 and TIME_LIMIT_FACTOR * estimate_s < cap_s:
         return TIME_LIMIT_FACTOR * estimate_s, f"{TIME_LIMIT_FACTOR:g}x its estimate of {duration(estimate_s)}"
     return cap_s, f"the server's cap per run, DISTILL_LAB_JOB_CAP_S = {cap_s:g} s"

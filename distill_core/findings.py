@@ -68,8 +68,22 @@ def _comparison(folder: Path) -> Finding | None:
                    f"{_pct(base)}, distilled with the 2,000-review transfer set {_pct(dist)}: "
                    f"{_pts(dist[0] - base[0], base[1], dist[1])}; teacher {100 * teacher[0]:.1f}%.",
                    "The hard-label student saw no transfer set and this reference has no student on the teacher's "
-                   "top-class labels, so the transfer set and soft targets share the credit. The Quick demo (1 seed, "
-                   "2 epochs) is too small to show a gain.")
+                   "top-class labels, so the transfer set and soft targets share the credit.")
+
+
+def _quick(folder: Path) -> Finding | None:
+    quick = _read(folder, "quick-demo.json")
+    if not quick:
+        return None
+    base, dist = _per_seed(quick, "baseline"), _per_seed(quick, "distilled")
+    pseudo = _per_seed(quick, "pseudo") if "pseudo" in quick["results"] else None
+    text = (f"Sentiment, {quick['spec'].get('labels_per_class')} labels per class plus {quick['task']['transfer_used']} reviews "
+            f"the teacher labels ({len(quick['spec']['seeds'])} seeds): hard labels {_pct(base)}, distilled {_pct(dist)}: "
+            f"{_pts(dist[0] - base[0], base[1], dist[1])}"
+            + (f"; the same student on the teacher's top-class labels {_pct(pseudo)}." if pseudo else "."))
+    return Finding("quick", "pages/distill.py", "The Quick demo: few labels, much teacher-labelled text", text,
+                   "The student on the teacher's top-class labels gets almost all of the gain: credit the transfer set; "
+                   "the soft targets add nothing beyond the spread at 20 steps.")
 
 
 def _transfer(folder: Path) -> Finding | None:
@@ -180,7 +194,7 @@ def _capacity(folder: Path) -> Finding | None:
 def findings(folder: str | Path = REFERENCE_DIR) -> list[Finding]:
     """Every finding whose reference report is present, in the course's order."""
     folder = Path(folder)
-    makers = (_comparison, _transfer, _soft, _digits, _init, _intermediate, _int8, _capacity)
+    makers = (_quick, _comparison, _transfer, _soft, _digits, _init, _intermediate, _int8, _capacity)
     return [f for f in (make(folder) for make in makers) if f is not None]
 
 

@@ -69,6 +69,8 @@ def reproduce_command(spec: dict) -> str:
     args = ["python", "-m", "distill_core", "distill"]
     if spec.get("data_file"):
         args += ["--data", spec["data_file"], "--text-col", spec["text_col"], "--label-col", spec["label_col"]]
+        if spec.get("transfer_file"):  # absent from reports before second files
+            args += ["--transfer-file", spec["transfer_file"]]
     else:
         args += ["--task", spec["task"]]
     if spec.get("teacher") != BUNDLED:
@@ -81,6 +83,8 @@ def reproduce_command(spec: dict) -> str:
         "--epochs", str(spec["epochs"]), "--lr", f"{spec['learning_rate']:g}",
         "--seeds", str(len(spec["seeds"])),
     ]
+    if spec.get("student_kind", "transformer") != "transformer":  # absent from reports before word students
+        args += ["--student-kind", spec["student_kind"]]
     if spec.get("teacher_epochs") is not None:
         args += ["--teacher-epochs", str(spec["teacher_epochs"])]
     if spec.get("teacher_lr") is not None:
@@ -93,6 +97,11 @@ def reproduce_command(spec: dict) -> str:
         args += ["--layer-map", spec["layer_map"]]
     if spec.get("max_train"):
         args += ["--max-train", str(spec["max_train"])]
+    if spec.get("labels_per_class"):
+        args += ["--labels-per-class", str(spec["labels_per_class"])]
+    for name in ("batch_size", "max_length", "unlabelled_weight"):  # only where they differ from the defaults: older reproduce lines stay short
+        if spec.get(name, DistillSpec.default(name)) != DistillSpec.default(name):
+            args += [f"--{name.replace('_', '-')}", str(spec[name])]
     if not spec.get("use_transfer", True):
         args += ["--no-transfer"]
     elif spec.get("transfer_size"):
@@ -103,16 +112,19 @@ def reproduce_command(spec: dict) -> str:
 def model_card(report) -> str:
     d = report.results["distilled"]
     t = report.results["teacher"]
+    kind = report.spec.get("student_kind", "transformer")
+    student = (f"{report.spec.get('architecture')} student\nkeeping teacher layers {report.spec.get('student_layers') or 'one in two'}"
+               if kind == "transformer" else  # word_student.py: loaded by distill_core.teacher.load_model_folder, not transformers
+               f"{kind} student on the teacher's word embeddings\n(Tang et al. 2019; load it with distill_core.teacher.load_model_folder)")
     return f"""---
-library_name: transformers
+library_name: {'transformers' if kind == 'transformer' else 'pytorch'}
 pipeline_tag: text-classification
 tags: [distillation, distillation-lab]
 ---
 # Distilled student ({report.task['task']})
 
 Made with Distillation Lab: knowledge distillation (Hinton et al. 2015) of a
-{report.spec['teacher']} teacher into a {len(d.per_seed) and report.spec.get('architecture')} student
-keeping teacher layers {report.spec.get('student_layers') or 'one in two'}.
+{report.spec['teacher']} teacher into a {student}.
 
 | model | test accuracy % | macro-F1 % | parameters |
 |---|---|---|---|

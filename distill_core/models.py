@@ -65,27 +65,45 @@ def _looks_like_hub_id(source: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?", source)) and not Path(source).exists()
 
 
-def load_teacher(source: str = BUNDLED, num_labels: int = 3, *, allow_hub: bool = True, allow_local: bool = True):
-    """A ``BertForSequenceClassification`` (head freshly initialised) and its tokenizer.
+def check_source(source: str, allow_hub: bool | None = None, allow_local: bool | None = None) -> str:
+    """The path or hub id to load ``source`` from, if this server allows it (None: DISTILL_LAB_LOCKED decides)."""
+    from .policy import allowed
 
-    Weights load with ``trust_remote_code=False`` and safetensors only: no pickled file is ever read.
-    """
-    transformers = _quiet_transformers()
-    torch.manual_seed(0)  # the new classifier head is the same on every load
     if source == BUNDLED:
-        path = str(bundled_model_path())
-    elif Path(source).expanduser().is_dir():
-        if not allow_local:
+        return str(bundled_model_path())
+    if Path(source).expanduser().is_dir():
+        if not (allowed(allow_local) or (allow_local is None and _lab_own_folder(source))):
             raise DistillError("local model folders are turned off on this server (DISTILL_LAB_LOCKED)")
         path = str(Path(source).expanduser())
         if not any(Path(path).glob("*.safetensors")):
             raise DistillError(f"{path} holds no .safetensors weights; only safetensors are loaded")
-    elif _looks_like_hub_id(source):
-        if not allow_hub:
+        return path
+    if _looks_like_hub_id(source):
+        if not allowed(allow_hub):
             raise DistillError("hub models are turned off on this server (DISTILL_LAB_LOCKED)")
-        path = source
-    else:
-        raise DistillError(f"teacher '{source}' is neither a folder nor a hub id")
+        return source
+    raise DistillError(f"teacher '{source}' is neither a folder nor a hub id")
+
+
+def _lab_own_folder(source: str) -> bool:
+    """A folder the lab itself wrote (a run's student under DISTILL_LAB_HOME): allowed even when locked, unless
+    the caller turned local folders off explicitly."""
+    from .paths import home_dir
+
+    try:
+        return Path(source).expanduser().resolve().is_relative_to(home_dir().resolve() / "runs")
+    except (OSError, RuntimeError):
+        return False
+
+
+def load_teacher(source: str = BUNDLED, num_labels: int = 3, *, allow_hub: bool | None = None, allow_local: bool | None = None):
+    """A ``BertForSequenceClassification`` (head freshly initialised) and its tokenizer.
+
+    Weights load with ``trust_remote_code=False`` and safetensors only: no pickled file is ever read.
+    """
+    path = check_source(source, allow_hub, allow_local)
+    transformers = _quiet_transformers()
+    torch.manual_seed(0)  # the new classifier head is the same on every load
     kwargs = dict(num_labels=num_labels, trust_remote_code=False, use_safetensors=True)
     try:
         model = transformers.AutoModelForSequenceClassification.from_pretrained(path, **kwargs)

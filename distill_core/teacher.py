@@ -12,15 +12,20 @@ import hashlib
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from . import device as D
+from . import distributed
 from . import models as M
 from .data import TaskData, encode, load_sample_task
+from .errors import Cancelled
 from .paths import atomic_dir_write, cache_key, home_dir
+from .disk import touch
 from .training import EventFn, Progress, TrainConfig, predict_logits, train
 
 
@@ -92,19 +97,66 @@ def get_teacher(
     home: Path | None = None,
     on_event: EventFn | None = None,
     cancel: threading.Event | None = None,
-    allow_hub: bool = True,
-    allow_local: bool = True,
+    allow_hub: bool | None = None,
+    allow_local: bool | None = None,
 ) -> Teacher:
-    """The teacher fine-tuned on the task's training split, from the cache when this was done before."""
+    """The teacher fine-tuned on the task's training split, from the cache when this was done before.
+
+    Launched as several processes (distributed.py), the main one fine-tunes it alone and the others load it after."""
+    M.check_source(cfg.source, allow_hub, allow_local)  # before the cache: a cached hub teacher is refused when locked too
+    with distributed.main_process_first():
+        return _get_teacher(task, cfg, home, on_event, cancel, allow_hub, allow_local)
+
+
+def _get_teacher(task: TaskData, cfg: TeacherConfig, home: Path | None, on_event: EventFn | None,
+                 cancel: threading.Event | None, allow_hub: bool | None, allow_local: bool | None) -> Teacher:
     home = home or home_dir()
     folder = teacher_folder(task, cfg, home)
     key = folder.name
     emit = on_event or (lambda e: None)
     start = time.perf_counter()
-    if (folder / "config.json").exists():
-        emit({"kind": "phase", "phase": "teacher", "message": "reusing the fine-tuned teacher from the cache"})
-        model, tokenizer = load_model_folder(folder)
-        return Teacher(model, tokenizer, key, True, time.perf_counter() - start)
+    if not (folder / "config.json").exists():
+        with _fine_tune_lock(folder, cancel, emit):  # another process fine-tuning this very teacher is waited for
+            if not (folder / "config.json").exists():
+                return _fine_tune(task, cfg, folder, on_event, cancel, allow_hub, allow_local)
+    emit({"kind": "phase", "phase": "teacher", "message": "reusing the fine-tuned teacher from the cache"})
+    touch(folder)  # a hit: least-recently-used eviction (disk.py) keeps it longest
+    model, tokenizer = load_model_folder(folder)
+    model.to(D.resolve())  # the run's device (a GPU when there is one): its logits and latency are computed there
+    return Teacher(model, tokenizer, key, True, time.perf_counter() - start)
+
+
+@contextmanager
+def _fine_tune_lock(folder: Path, cancel: threading.Event | None, emit: EventFn):
+    """Held while a teacher is fine-tuned: a second job or the CLI's ``prepare`` asking for the same teacher waits
+    for the first and then loads it, rather than fine-tuning it again in parallel on the same cores."""
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform: at worst the teacher is fine-tuned twice
+        yield
+        return
+    locks = folder.parent.parent / "locks"  # beside the caches, not in them: a cache folder holds finished teachers only
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"teacher-{folder.name}.lock", "w") as lock:
+        waiting = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waiting:
+                    waiting = True
+                    emit({"kind": "phase", "phase": "teacher", "message": "waiting for another job that is fine-tuning this teacher"})
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("cancelled while waiting for the teacher") from None
+                time.sleep(0.5)
+        yield  # closing the file releases the lock
+
+
+def _fine_tune(task: TaskData, cfg: TeacherConfig, folder: Path, on_event: EventFn | None, cancel: threading.Event | None,
+               allow_hub: bool | None, allow_local: bool | None) -> Teacher:
+    start = time.perf_counter()
+    emit = on_event or (lambda e: None)
     emit({"kind": "phase", "phase": "teacher", "message": f"fine-tuning the teacher ({M.describe_source(cfg.source)})"})
     model, tokenizer = M.load_teacher(cfg.source, task.num_labels, allow_hub=allow_hub, allow_local=allow_local)
     model.config.id2label = dict(enumerate(task.label_names))
@@ -118,26 +170,42 @@ def get_teacher(
     except OSError as exc:
         emit({"kind": "phase", "phase": "teacher", "message": f"could not cache the teacher ({exc.strerror}); it is used unsaved"})
     model.eval()
-    return Teacher(model, tokenizer, key, False, time.perf_counter() - start)
+    return Teacher(model, tokenizer, folder.name, False, time.perf_counter() - start)
 
 
 def load_model_folder(folder: Path):
     """A saved model folder (a cached teacher or a trained student) and its tokenizer, in eval mode; safetensors only."""
+    from .word_student import is_word_student, load_word_student
+
     transformers = M._quiet_transformers()
-    model = transformers.AutoModelForSequenceClassification.from_pretrained(str(folder), trust_remote_code=False, use_safetensors=True)
+    if is_word_student(folder):  # a BiLSTM / CNN student (Tang et al. 2019): not a transformers model
+        model = load_word_student(folder)
+    else:
+        model = transformers.AutoModelForSequenceClassification.from_pretrained(str(folder), trust_remote_code=False, use_safetensors=True)
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False)
     return model.eval(), tokenizer
 
 
+def logits_path(teacher_key: str, texts: list[str], max_length: int, home: Path | None = None) -> Path:
+    """Where the teacher's logits for these texts are cached (a ``Teacher.key`` is its folder's name)."""
+    key = cache_key("logits", teacher_key, max_length, hashlib.sha256("\x1d".join(texts).encode()).hexdigest())
+    return (home or home_dir()) / "logits" / f"{key}.npy"
+
+
 def cached_teacher_logits(teacher: Teacher, texts: list[str], max_length: int, home: Path | None = None) -> np.ndarray:
-    """The teacher's logits for these texts, computed once and kept on disk as .npy (never pickled)."""
-    home = home or home_dir()
-    key = cache_key("logits", teacher.key, max_length, hashlib.sha256("\x1d".join(texts).encode()).hexdigest())
-    path = home / "logits" / f"{key}.npy"
+    """The teacher's logits for these texts, computed once and kept on disk as .npy (never pickled); launched as
+    several processes, by the main one, the others reading its file."""
+    with distributed.main_process_first():
+        return _cached_teacher_logits(teacher, texts, max_length, home)
+
+
+def _cached_teacher_logits(teacher: Teacher, texts: list[str], max_length: int, home: Path | None) -> np.ndarray:
+    path = logits_path(teacher.key, texts, max_length, home)
     if path.exists():
         try:
             arr = np.load(path, allow_pickle=False)
             if arr.shape[0] == len(texts):
+                touch(path)
                 return arr
         except (OSError, ValueError):
             pass  # a damaged cache file is recomputed

@@ -174,7 +174,6 @@ def train(
     steps_per_epoch = math.ceil(n / cfg.batch_size)
     total = max_steps if max_steps is not None else steps_per_epoch * cfg.epochs
     n_epochs = math.ceil(total / steps_per_epoch)
-    eval_epochs = validation_epochs(n_epochs)
     loss_fn = loss_fn or make_loss()
     extra = loss_fn.attach(model)  # after the seed: a FitNets projection is drawn from it
     device = _on_device(model, loss_fn, extra, cfg.device)
@@ -222,7 +221,7 @@ def train(
                 }
                 result.history.append(event)
                 emit(event)
-            if validation is not None and epoch in eval_epochs:
+            if validation is not None and epoch in validation_epochs(n_epochs):
                 _validate(model, validation, phase, step, epoch, result, emit)
         result.seconds = time.perf_counter() - start
         return result

@@ -10,10 +10,7 @@ disagreements, the student as a zip and the command that reproduces the run. Pas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from distill_core import data as D
@@ -23,13 +20,18 @@ from distill_core.experiments.base import ALPHA_MAX, ALPHA_MIN
 from distill_core.experiments.specs import DISTILL_PRESETS, DistillPreset as Preset
 from distill_core.losses import OBJECTIVES as LOSS_OBJECTIVES
 from distill_core.models import BUNDLED, teacher_layer_count
-from distill_core.paths import uploads_dir
 from distill_core.teacher import TeacherConfig
 from pages._runtime import extra_presets, locked, runner
+from pages._ui import course
 from pages._ui.distill_figures import layer_diagram
+from pages._ui.distill_reference import show_reference
 from pages._ui.distill_results import curves_row, fmt_seconds, show_live, show_past_runs, show_results
+from pages._ui.prepare_status import show_prepare_status
 from pages._ui.style import chart
-from pages._ui.widgets import uploaded_table
+from pages._ui import session
+from pages._ui.guard import guarded, plain, query_choice, query_float, query_run_id
+from pages._ui.upload_panel import PreparedUpload, TaskChoice, pick_upload
+from pages._ui.student_choice import step_cost, student_choice
 
 
 # The presets live in the spec layer, so the CLI's --preset quick and the Quick demo are the same run.
@@ -50,6 +52,8 @@ LAYER_MAPS = {
     "pkd-last": "the teacher's last layers (PKD-last)",
 }
 
+T_CHOICES = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 20.0]
+
 # Examples per second on a 2-core laptop CPU (measured by the Quick and Thorough reference runs);
 # the estimate is replaced by this machine's own speed once one run has finished here.
 DEFAULT_SPEED = {"teacher": 40.0, "student": 80.0}
@@ -60,7 +64,6 @@ DEFAULTS = {
     "dist_teacher_kind": "Bundled MiniLM (offline)",
     "dist_layers": [0, 2, 4],
     "dist_arch": "Truncated BERT",
-    "dist_init": "pretrained",
     "dist_T": DistillSpec.default("temperature"),
     "dist_alpha": DistillSpec.default("alpha"),
     "dist_use_transfer": True,
@@ -71,22 +74,15 @@ DEFAULTS = {
 
 
 def init_state() -> None:
-    params = st.query_params
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     if "dist_url_read" not in st.session_state:
         st.session_state["dist_url_read"] = True
-        if params.get("preset") in PRESETS:
-            st.session_state["dist_preset"] = params["preset"]
-        if params.get("task") in D.available_sample_tasks():
-            st.session_state["dist_task"] = params["task"]
-        try:
-            st.session_state["dist_T"] = min(20.0, max(0.5, float(params.get("T", DEFAULTS["dist_T"]))))
-            st.session_state["dist_alpha"] = min(ALPHA_MAX, max(ALPHA_MIN, float(params.get("alpha", DEFAULTS["dist_alpha"]))))
-        except ValueError:
-            pass
-        if str(params.get("run", "")).isdigit():
-            st.session_state["dist_run"] = int(params["run"])
+        # every value from the link is checked (pages/_ui/guard.py): a bad one is dropped with a one-line notice
+        url = {"dist_preset": query_choice("preset", PRESETS), "dist_task": query_choice("task", D.available_sample_tasks()),
+               "dist_T": query_float("T", 0.5, 20.0, T_CHOICES), "dist_alpha": query_float("alpha", ALPHA_MIN, ALPHA_MAX),
+               "dist_run": query_run_id("run")}
+        st.session_state.update({key: value for key, value in url.items() if value is not None})
 
 
 def reset() -> None:
@@ -100,9 +96,7 @@ def sync_url() -> None:
     st.query_params["preset"] = st.session_state["dist_preset"]
     st.query_params["task"] = st.session_state["dist_task"]
     st.query_params["T"] = f"{st.session_state['dist_T']:g}"
-    st.query_params["alpha"] = f"{st.session_state['dist_alpha']:g}"
-    if st.session_state.get("dist_run"):
-        st.query_params["run"] = str(st.session_state["dist_run"])
+    st.query_params["alpha"] = f"{st.session_state['dist_alpha']:g}"  # ?run= is the run's public id, set where it opens
 
 
 # ------------------------------------------------------------------ figures
@@ -117,7 +111,7 @@ def _teacher_epochs(spec: DistillSpec) -> int:
 
 def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict) -> float:
     students = 3 if n_transfer else 2  # the student on the teacher's labels trains only with transfer rows
-    per_seed = spec.epochs * students * (n_train + n_transfer) / speed["student"] * (len(spec.student_layers or [0, 2, 4]) / 3)
+    per_seed = spec.epochs * students * (n_train + n_transfer) / speed["student"] * step_cost(spec)  # word students: ~0.1
     teacher = 0.0 if teacher_cached else _teacher_epochs(spec) * n_train / speed["teacher"]
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
@@ -128,7 +122,8 @@ def measured_speed(runs) -> dict:
     speeds = []
     for run in runs:
         distilled = ((run.metrics or {}).get("results") or {}).get("distilled") or {}
-        if run.status == "finished" and run.config.get("teacher") == "bundled":
+        # a word student's run (student_kind bilstm / cnn) would read ~10x faster than a transformer step
+        if run.status == "finished" and run.config.get("teacher") == "bundled" and run.config.get("student_kind", "transformer") == "transformer":
             for r in distilled.get("per_seed", []):
                 if r.get("examples_per_s"):
                     speeds.append(r["examples_per_s"] * len(run.config.get("student_layers") or [0, 2, 4]) / 3)
@@ -136,16 +131,6 @@ def measured_speed(runs) -> dict:
         return DEFAULT_SPEED
     student = sorted(speeds)[len(speeds) // 2]
     return {"student": student, "teacher": student / 2}
-
-
-@dataclass
-class TaskChoice:
-    task: str | None = None  # a sample task, or None with an upload
-    data_file: str | None = None  # the upload as saved on the server (for the CLI command that reproduces the run)
-    text_col: str = "text"
-    label_col: str = "label"
-    problem: str | None = None
-    table: pd.DataFrame | None = None  # the upload, parsed once: the run gets it instead of reading the file again
 
 
 def pick_task() -> TaskChoice:
@@ -156,39 +141,7 @@ def pick_task() -> TaskChoice:
     if choice != "upload":
         st.caption(tasks[choice].description)
         return TaskChoice(task=choice)
-    upload = st.file_uploader(
-        "Your file: one row per example, a text column and a label column", type=["csv", "tsv", "txt"], key="dist_upload",
-        help=f"UTF-8 CSV or TSV, at most {D.MAX_FILE_MB} MB, 2 to {D.MAX_CLASSES} classes with {D.MIN_ROWS_PER_CLASS}+ rows each.",
-    )
-    if upload is None:
-        return TaskChoice(problem="Upload a file, or pick a sample task.")
-    try:
-        df, digest = uploaded_table(upload)
-    except DistillError as exc:
-        return TaskChoice(problem=str(exc))
-    cols = list(df.columns)
-    guess_text = next((c for c in cols if c.lower() in ("text", "sentence", "review", "message", "content")), cols[0])
-    guess_label = next((c for c in cols if c.lower() in ("label", "labels", "class", "intent", "sentiment", "target")), cols[-1])
-    c1, c2 = st.columns(2)
-    text_col = c1.selectbox("Text column", cols, index=cols.index(guess_text), key="dist_text_col")
-    label_col = c2.selectbox("Label column", cols, index=cols.index(guess_label), key="dist_label_col")
-    check = D.validate_table(df, text_col, label_col)
-    st.dataframe(df[[c for c in (text_col, label_col) if c in df.columns]].head(5), hide_index=True, width="stretch")
-    for w in check.warnings:
-        st.warning(w)
-    if not check.ok:
-        return TaskChoice(text_col=text_col, label_col=label_col,
-                          problem="This file cannot be used yet: " + " ".join(f"{p}." for p in check.problems))
-    folder = uploads_dir()
-    path = folder / f"{digest[:16]}{'.tsv' if upload.name.lower().endswith('.tsv') else '.csv'}"
-    try:
-        if not path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(upload.getvalue())
-    except OSError as exc:
-        return TaskChoice(text_col=text_col, label_col=label_col, problem=f"The upload cannot be saved on the server ({exc.strerror}).")
-    st.caption(f"{len(df):,} rows; {df[label_col].nunique()} classes. Split 70 / 10 / 20 into train / validation / test, stratified, fixed seed.")
-    return TaskChoice(data_file=str(path), text_col=text_col, label_col=label_col, table=df)
+    return pick_upload()  # pages/_ui/upload_panel.py: empty labels -> transfer set, a second unlabelled file, the check
 
 
 def pick_teacher() -> tuple[str, str | None]:
@@ -197,7 +150,9 @@ def pick_teacher() -> tuple[str, str | None]:
     if locked():
         st.caption("This server is in workshop mode: only the bundled teacher is offered.")
     if kind.startswith("Bundled"):
-        st.caption("all-MiniLM-L6-v2: 6 layers, hidden 384, 12 heads, 22.7M parameters. Fine-tuned on the task on the first run, then reused.")
+        st.caption("all-MiniLM-L6-v2: 6 layers, hidden 384, 12 heads, 22.7M parameters. Fine-tuned on the task on the first run, then reused. "
+                   "The teacher is itself distilled: every second layer of MiniLM-L12-H384 (Wang et al. 2020, distilled from a "
+                   "BERT-base-sized UniLM v2), fine-tuned on 1B sentence pairs by sentence-transformers.")
         return "bundled", None
     if kind == "Local folder":
         path = st.text_input("Folder with a BERT-family model (config.json + .safetensors)", key="dist_teacher_path").strip()
@@ -207,25 +162,28 @@ def pick_teacher() -> tuple[str, str | None]:
     return hub, None if hub else "Type a model id."
 
 
-def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, pd.DataFrame | None]:
+def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, PreparedUpload | None]:
     """(the settings as a spec or None, why they can't run yet, the uploaded table parsed once)."""
     choice = pick_task()
     teacher, teacher_problem = pick_teacher() if preset.teacher == "bundled" else (preset.teacher, None)
     problem = choice.problem or teacher_problem
 
     st.markdown("**Student**")
+    student_kind = student_choice()  # the teacher's kept layers, or Tang et al. (2019)'s BiLSTM / a CNN (pages/_ui/student_choice.py)
     n_layers = teacher_layer_count(teacher) or 12  # a hub id's depth needs the network: BERT-base's until it loads
     default_layers = [x for x in st.session_state["dist_layers"] if x < n_layers] or list(range(0, n_layers, 2))
     c1, c2 = st.columns([3, 2])
     with c1:
         layers = st.multiselect(
             "Teacher layers the student keeps", list(range(n_layers)), default=default_layers, key="dist_layers_pick",
-            help="DistilBERT kept one layer in two (Sanh et al. 2019): 0, 2, 4 of 6.",
+            format_func=lambda i: f"layer {i + 1}",  # 0-based values for the engine, 1-based names as on every page
+            help="DistilBERT kept one layer in two (Sanh et al. 2019): here layers 1, 3, 5 of 6.",
         )
         layers = sorted(layers)
         arch = st.radio("Architecture", ["Truncated BERT", "DistilBERT"], key="dist_arch", horizontal=True,
                         help="DistilBERT drops token-type embeddings and the pooler; weights are mapped from BERT.")
-        init = st.radio("Initialisation", list(INITS), key="dist_init", horizontal=True, format_func=INITS.get,
+        init = st.radio("Initialisation", list(INITS), index=list(INITS).index(preset.init), horizontal=True, format_func=INITS.get,
+                        key=f"dist_init_{st.session_state['dist_preset']}",
                         help="Pre-trained teacher layers: DistilBERT's recipe, the hard-label student never sees the teacher. "
                              "Fine-tuned teacher layers: both students start with the teacher's task knowledge. Random: no head start at all.")
         extra = st.pills("Objective: logits KD (always), plus", list(OBJECTIVES), selection_mode="multi", key="dist_objectives",
@@ -239,35 +197,41 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, pd.Da
         chart(layer_diagram(n_layers, layers or [0], init == "random"), key="dist_diagram")
     if not layers:
         problem = problem or "Keep at least one teacher layer."
+    if student_kind != "transformer" and extra:  # the objectives match transformer layers one to one
+        problem = problem or "A BiLSTM or CNN student learns from the teacher's logits only: clear the intermediate objectives."
 
     st.markdown("**The loss**")
     st.latex(r"L = \alpha\,\mathrm{CE}(s, y) + (1-\alpha)\,T^2\,\mathrm{KL}\big(\mathrm{softmax}(t/T)\,\|\,\mathrm{softmax}(s/T)\big)")
     c1, c2 = st.columns(2)
-    temperature = c1.select_slider("Temperature T", [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 20.0], key="dist_T",
+    temperature = c1.select_slider("Temperature T", T_CHOICES, key="dist_T",
                                    help="Higher T softens the teacher's targets and shows more of the non-top classes.")
     alpha = c2.slider("alpha (weight of the hard labels)", 0.0, 1.0, step=0.05, key="dist_alpha",
                       help="alpha = 1: the labels alone; alpha = 0: the teacher alone.")
 
     st.markdown("**Training**")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     epochs = c1.number_input("Epochs", 1, 20, value=preset.epochs, key=f"dist_epochs_{st.session_state['dist_preset']}")
     lr = c2.select_slider("Learning rate", [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], value=preset.learning_rate,
                           key=f"dist_lr_{st.session_state['dist_preset']}", format_func=lambda v: f"{v:g}")
     seeds = c3.number_input("Seeds", 1, 5, value=preset.seeds, key=f"dist_seeds_{st.session_state['dist_preset']}",
                             help="Each seed trains both students again: the spread shows what is noise.")
-    cap = c4.number_input("Cap on training rows (0 = all)", 0, 100_000, value=preset.max_train or 0, step=50,
+    per_class = c4.number_input("Labels per class (0 = all)", 0, 100_000, value=preset.labels_per_class or 0, step=5,
+                                key=f"dist_per_class_{st.session_state['dist_preset']}",
+                                help="Few labels and much unlabelled text the teacher labels: where distillation pays.")
+    cap = c5.number_input("Cap on training rows (0 = all)", 0, 100_000, value=preset.max_train or 0, step=50,
                           key=f"dist_cap_{st.session_state['dist_preset']}")
     use_transfer = st.checkbox("Add the task's unlabelled transfer pool, labelled by the teacher's soft targets", key="dist_use_transfer",
                                help="The usual real setting: the teacher labels extra text for the student. A third student then "
                                     "trains on the teacher's top class for that text, so the table can tell what the extra text gives "
-                                    "from what the soft targets add. Uploads have no pool.")
+                                    "from what the soft targets add. An upload's pool: its rows with an empty label, and the optional second file.")
     if problem:
         return None, problem, None
     return DistillSpec(
-        task=choice.task, data_file=choice.data_file, text_col=choice.text_col, label_col=choice.label_col, teacher=teacher, teacher_epochs=preset.teacher_epochs,
-        student_layers=layers, init=init, architecture="distilbert" if arch == "DistilBERT" else "bert",
+        task=choice.task, data_file=choice.data_file, transfer_file=choice.transfer_file, text_col=choice.text_col, label_col=choice.label_col, teacher=teacher, teacher_epochs=preset.teacher_epochs,
+        student_layers=layers, init=init, architecture="distilbert" if arch == "DistilBERT" else "bert", student_kind=student_kind,
         temperature=float(temperature), alpha=float(alpha), epochs=int(epochs), learning_rate=float(lr), seeds=list(range(int(seeds))),
-        max_train=int(cap) or None, use_transfer=bool(use_transfer), transfer_size=preset.transfer_size,
+        max_train=int(cap) or None, labels_per_class=int(per_class) or None, batch_size=preset.batch_size,
+        max_length=preset.max_length, unlabelled_weight=preset.unlabelled_weight, use_transfer=bool(use_transfer), transfer_size=preset.transfer_size,
         layer_map=layer_map, **{k: OBJECTIVES[k][1] for k in (extra or [])},
     ), None, choice.table
 
@@ -276,6 +240,7 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, pd.Da
 
 init_state()
 st.title("Live distillation")
+course.header("distill")
 st.markdown(
     f"A fine-tuned **teacher** (the bundled MiniLM, {teacher_layer_count(BUNDLED)} layers) teaches a **student** with half its layers. "
     "Each run trains the same student on the hard labels alone, on the teacher's top-class labels of extra unlabelled text "
@@ -284,21 +249,25 @@ st.markdown(
     "Pick a preset and press **Run**."
 )
 
+show_prepare_status()  # the teachers being made ready in the background since the app started
 job = runner()
 preset_key = st.segmented_control("Preset", list(PRESETS), format_func=lambda k: PRESETS[k].label, key="dist_preset") or "quick"
 preset = PRESETS[preset_key]
 
-with st.expander("Settings: task, teacher, student, loss, training", expanded=False):
+# a key keeps it open across reruns (picking a task or uploading a file added elements inside and closed it)
+with st.expander("Settings: task, teacher, student, loss, training", expanded=False, key="dist_settings_open"):
     spec, problem, upload_table = settings_form(preset)
 
+estimate = None  # seconds; the run's time limit is a multiple of it
 if spec is not None and job is not None:
     try:
         if spec.task:
             task_data = D.load_sample_task(spec.task)
-            n_train = min(len(task_data.train), spec.max_train or 10**9)
+            per_class = task_data.train.groupby("label").size().clip(upper=spec.labels_per_class or 10**9).sum()
+            n_train = min(int(per_class), spec.max_train or 10**9)
             n_transfer = min(len(task_data.transfer), spec.transfer_size or 10**9) if spec.use_transfer else 0
         else:
-            n_train, n_transfer = 700, 0
+            n_train, n_transfer = upload_table.sizes(spec) if upload_table is not None else (700, 0)
         from distill_core.teacher import teacher_is_cached
 
         cached = spec.teacher == "bundled" and spec.task is not None and teacher_is_cached(spec.task)
@@ -321,29 +290,41 @@ if run_clicked and spec is not None and job is not None:
     try:
         run_kwargs = {"allow_hub": False, "allow_local": False} if locked() else {}
         if upload_table is not None:  # the run splits the table the page already read, not the saved file again
-            run_kwargs["task_data"] = D.task_from_table(upload_table, spec.text_col, spec.label_col, name=Path(spec.data_file).stem)
+            run_kwargs["task_data"] = upload_table.task_data()  # keeps the file(s) on the server, atomically
         task_key = spec.task or D.upload_task_name(spec.data_file)
-        st.session_state["dist_run"] = job.submit(spec, task=task_key, **run_kwargs)
+        st.session_state["dist_run"] = job.submit(spec, task=task_key, owner=session.owner_token(), estimate_s=estimate, **run_kwargs)
     except DistillError as exc:
         st.error(str(exc))
 sync_url()
 
-run_id = st.session_state.get("dist_run")
+run_id = st.session_state.get("dist_run")  # this session's run (an int), or a link's public id (a str)
 if run_id and job is not None:
-    state = job.status(run_id)
+    # exists, this session's or shared, and a distill run; the link then carries its public id, never the int
+    run, run_problem = session.open_run(job.store, run_id, "distill")
+    run_id = st.session_state["dist_run"] = run.id if run else None
+    if run:
+        st.query_params["run"] = run.public_id
+    state = job.status(run_id) if run else None
     st.divider()
     if state is None:
-        st.warning(f"There is no run {run_id} on this server.")
+        st.query_params.pop("run", None)
+        st.warning(run_problem or "There is no such run on this server.")
     elif state.status in ("queued", "running"):
-        st.subheader(f"Run {run_id}")
-        st.fragment(show_live, run_every=1.0)(run_id)
+        st.subheader(f"Run {run.public_id}")  # the id in the link; the int would tell how many runs the server holds
+        st.fragment(guarded(show_live), run_every=1.0)(run_id)
     elif state.status == "finished" and state.report:
-        st.subheader(f"Run {run_id}: results")
-        show_results(run_id, DistillReport.from_dict(state.report))
+        st.subheader(f"Run {run.public_id}: results")
+        show_results(run_id, report := DistillReport.from_dict(state.report))
+        course.record_result("distill", f"Run {run.public_id}: {report.verdict()}", table=report.table())
     else:
-        st.subheader(f"Run {run_id}: {state.status}")
-        (st.error if state.status == "failed" else st.info)(state.error or state.status)  # a call: Streamlit's magic leaves it alone
+        st.subheader(f"Run {run.public_id}: {state.status}")
+        (st.error if state.status == "failed" else st.info)(plain(state.error or state.status))  # a call: Streamlit's magic leaves it alone
         curves_row(state, f"dist_end_{run_id}")
+
+if not run_id:  # nothing run yet: the page still shows what the Quick demo measured
+    st.divider()
+    show_reference()
 
 st.divider()
 show_past_runs(st.session_state.get("dist_task") if st.session_state.get("dist_task") != "upload" else None)
+course.footer("distill")

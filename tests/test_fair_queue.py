@@ -38,7 +38,9 @@ def test_a_removed_job_is_never_served():
 
 
 def test_time_limits_are_three_estimates_at_most_the_cap():
-    assert time_limit(60, 3600) == (180, "3x its estimate of 60 s")
+    assert time_limit(300, 3600) == (900, "3x its estimate of 5 min")
+    assert time_limit(60, 3600) == (600, "10 min, the least any run gets (its estimate was 60 s)")
+    assert time_limit(60, 120)[0] == 120  # the cap wins over the floor
     assert time_limit(2000, 3600) == (3600, "the server's cap per run, DISTILL_LAB_JOB_CAP_S = 3600 s")
     assert time_limit(None, 900)[0] == 900 and time_limit(0, 900)[0] == 900
     assert [duration(s) for s in (45, 720, 5400, 7200)] == ["45 s", "12 min", "90 min", "2 h 0 min"]

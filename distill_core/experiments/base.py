@@ -123,8 +123,13 @@ def display_name(key: str) -> str:
 # ------------------------------------------------------------------ the set-up the runners share
 
 
-def cap_rows(train: "pd.DataFrame", max_train: int | None, notes: list[str]) -> pd.DataFrame:
-    """At most ``max_train`` labelled rows, drawn with a fixed seed (the reference runs depend on it)."""
+def cap_rows(train: "pd.DataFrame", max_train: int | None, notes: list[str], per_class: int | None = None) -> pd.DataFrame:
+    """At most ``per_class`` labelled rows of each class, then at most ``max_train`` in all, drawn with a fixed seed
+    (the reference runs depend on it)."""
+    if per_class and train.groupby("label").size().max() > per_class:
+        keep = [i for _, g in train.groupby("label") for i in g.sample(n=min(len(g), per_class), random_state=0).index]
+        train = train.loc[keep].sample(frac=1.0, random_state=0).reset_index(drop=True)
+        notes.append(f"{per_class} labelled rows per class kept ({len(train)} in all)")
     if max_train and len(train) > max_train:
         notes.append(f"training rows capped at {max_train} of {len(train)}")
         return train.sample(n=max_train, random_state=0).reset_index(drop=True)
@@ -139,7 +144,7 @@ def kept_layers(student_layers: list[int] | None, n_teacher_layers: int) -> list
     return M.check_layers(chosen, n_teacher_layers)
 
 
-def student_source(spec_init: str, teacher_source: str, fine_tuned, num_labels: int, allow_hub: bool = True, allow_local: bool = True):
+def student_source(spec_init: str, teacher_source: str, fine_tuned, num_labels: int, allow_hub: bool | None = None, allow_local: bool | None = None):
     """The model whose layers a student copies: the teacher before or after fine-tuning."""
     if spec_init == "finetuned":
         return fine_tuned

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from distill_core.experiments.base import against_spread, display_name
 from distill_core.experiments.comparison import SPREAD_WORDS, STUDENTS, DistillReport
+from pages._ui.guard import plotly_text
 from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_PSEUDO, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, style
 
 MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": COLOR_PSEUDO, "distilled": COLOR_SOFT}
@@ -20,7 +21,7 @@ def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figu
     fig = go.Figure()
     ys_t = list(range(n_teacher))
     fig.add_scatter(
-        x=[0] * n_teacher, y=ys_t, mode="markers+text", text=[f"teacher layer {i}" for i in ys_t], textposition="middle left",
+        x=[0] * n_teacher, y=ys_t, mode="markers+text", text=[f"teacher layer {i + 1}" for i in ys_t], textposition="middle left",
         marker={"symbol": "square", "size": 26, "color": [COLOR_TEACHER_T1 if i in kept else COLOR_NEUTRAL for i in ys_t]},
         hoverinfo="skip", showlegend=False,
     )
@@ -28,7 +29,7 @@ def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figu
     # student layers spread evenly over the teacher's height
     pos = [j * (n_teacher - 1) / max(1, len(kept) - 1) for j in range(len(kept))] if len(kept) > 1 else [(n_teacher - 1) / 2]
     fig.add_scatter(
-        x=[1] * len(kept), y=pos, mode="markers+text", text=[f"student layer {j}" for j in range(len(kept))], textposition="middle right",
+        x=[1] * len(kept), y=pos, mode="markers+text", text=[f"student layer {j + 1}" for j in range(len(kept))], textposition="middle right",
         marker={"symbol": "square", "size": 26, "color": COLOR_STUDENT}, hoverinfo="skip", showlegend=False,
     )
     if not random_init:
@@ -87,6 +88,7 @@ def accuracy_bars(report: DistillReport) -> go.Figure:
 
 
 def confusion_figure(matrix: list[list[int]], labels: list[str], title: str) -> go.Figure:
+    labels = [plotly_text(n) for n in labels]  # an upload's class names: Plotly would render <a>, <b>, <img> in them
     fig = go.Figure(go.Heatmap(z=matrix, x=labels, y=labels, colorscale="Blues", showscale=False, text=matrix, texttemplate="%{text}",
                                hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")

@@ -15,6 +15,9 @@ from distill_core.experiments.comparison import SPREAD_WORDS, DistillReport
 from distill_core.formatting import reproduce_command
 from pages._runtime import runner
 from pages._ui.distill_figures import GAIN_NOTES, MODEL_NAMES, accuracy_bars, confusion_figure, live_curves
+from pages._ui.numbering import layer_list
+from pages._ui.onnx_download import onnx_downloads
+from pages._ui import session
 from pages._ui.style import chart
 
 
@@ -51,8 +54,8 @@ def show_live(run_id: int) -> None:
     else:
         st.progress(min(max(state.fraction, 0.0), 1.0), text=f"Run {run_id}: {state.message} · {100 * state.fraction:.0f}% · "
                     f"elapsed {fmt_seconds(state.elapsed_s)} · about {fmt_seconds(state.eta_s)} left")
-    if st.button("Cancel this run", key=f"dist_cancel_{run_id}", icon=":material/stop_circle:"):
-        job.cancel(run_id)
+    if session.can_control(job.store.get(run_id)) and st.button("Cancel this run", key=f"dist_cancel_{run_id}", icon=":material/stop_circle:"):
+        session.cancel(job, run_id)
         st.toast(f"Cancelling run {run_id} at its next training step…")
     curves_row(state, f"dist_live_{run_id}")
     if state.results:
@@ -70,9 +73,8 @@ def gain_cells(report: DistillReport) -> dict[str, str]:
     return {model: cell(*parts[part], credit) for part, (model, credit) in GAIN_NOTES.items()}
 
 
-def show_results(run_id: int, report: DistillReport) -> None:
-    # green only when the soft targets beat the same student on the teacher's argmax labels beyond the spread
-    (st.success if report.outcome() == "helped" else st.info)(report.verdict())
+def results_frame(report: DistillReport) -> pd.DataFrame:
+    """One row per model: accuracy over seeds, size, latency and, with a pseudo-label student, what each gain is credited to."""
     gains = gain_cells(report)
     rows = []
     for r in report.table():
@@ -87,7 +89,13 @@ def show_results(run_id: int, report: DistillReport) -> None:
             "latency, batch 1 (ms)": "-" if math.isnan(r["latency_ms"]) else f"{r['latency_ms']:.1f}",
             "latency vs teacher": "-" if math.isnan(r["latency_ratio"]) else f"{r['latency_ratio']:.2f}x",
         } | ({"gain over the row above (points)": gains.get(r["model"], "")} if gains else {}))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    return pd.DataFrame(rows)
+
+
+def show_results(run_id: int, report: DistillReport) -> None:
+    # green only when the soft targets beat the same student on the teacher's argmax labels beyond the spread
+    (st.success if report.outcome() == "helped" else st.info)(report.verdict())
+    st.dataframe(results_frame(report), hide_index=True, width="stretch")
     task = report.task
     extra = (f"the one on the teacher's labels and the distilled one also on {task['transfer_used']} unlabelled rows, labelled by the "
              "teacher (its top class for the one, its soft targets for the other)" if "pseudo" in report.results else
@@ -122,7 +130,7 @@ def show_results(run_id: int, report: DistillReport) -> None:
     c1, c2 = st.columns([1, 2])
     run = runner().store.get(run_id) if runner() else None
     with c1:
-        if run and run.artefacts:
+        if run and run.artefacts and session.can_download(run):
             from distill_core.runs import zip_folder
 
             folder = f"{run.artefacts}/student"
@@ -134,13 +142,15 @@ def show_results(run_id: int, report: DistillReport) -> None:
     with c2:
         st.caption("Reproduce this run from a terminal:")
         st.code(reproduce_command(report.spec), language="bash")
+    if run and run.artefacts and session.can_download(run):
+        onnx_downloads(runner(), run, run_id)  # ONNX and onnxruntime INT8 beside the folder (issue 17)
 
 
 def show_past_runs(task_key: str | None) -> None:
     job = runner()
     if job is None:
         return
-    runs = job.store.list(kind="distill", limit=50)
+    runs = session.list_runs(job.store, kind="distill", limit=50)  # own runs and shared sample-task runs (all: instructor)
     if task_key:
         runs = [r for r in runs if r.task == task_key]
     st.subheader("Past runs" + (" on this task" if task_key else ""))
@@ -153,7 +163,7 @@ def show_past_runs(task_key: str | None) -> None:
         acc = {k: 100 * sum(m["accuracy"] for m in v["per_seed"]) / len(v["per_seed"]) for k, v in rep.items() if v.get("per_seed")}
         rows.append({
             "run": r.id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
-            "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "layers": ",".join(map(str, r.config.get("student_layers") or [])),
+            "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "teacher layers": layer_list(r.config.get("student_layers")),
             "seeds": len(r.config.get("seeds", [])), "teacher %": round(acc.get("teacher", float("nan")), 1),
             "hard-label %": round(acc.get("baseline", float("nan")), 1), "teacher's labels %": round(acc.get("pseudo", float("nan")), 1),
             "distilled %": round(acc.get("distilled", float("nan")), 1),
@@ -165,5 +175,5 @@ def show_past_runs(task_key: str | None) -> None:
                         placeholder="choose a run")
     if pick is not None and pick != st.session_state.get("dist_run"):
         st.session_state["dist_run"] = pick
-        st.query_params["run"] = str(pick)
+        st.query_params["run"] = next(r.public_id for r in runs if r.id == pick)  # links carry the unguessable id
         st.rerun()

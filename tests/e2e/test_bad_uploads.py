@@ -43,7 +43,10 @@ def test_columns_are_picked_from_the_files_header(page, app_url, open_page, tmp_
     open_upload(page, app_url, open_page)
     upload(page, write_bad_file(tmp_path, PICKED_IN_THE_PAGE))
     page.get_by_text("40 labelled rows", exact=False).first.wait_for(timeout=30_000)
-    page.locator('[data-testid="stSelectbox"]').first.click()  # the text column picker lists the file's header
+    picker = page.locator('[data-testid="stSelectbox"]').first  # the text column picker lists the file's header
+    # scrolled into view first: a click that has to scroll there lands while the page is still moving and opens nothing
+    picker.scroll_into_view_if_needed()
+    picker.get_by_role("combobox").click()
     page.get_by_role("option", name="stars").wait_for(timeout=10_000)
     assert page.get_by_role("option", name="body").count() == 1
     page.keyboard.press("Escape")

@@ -62,7 +62,8 @@ def test_temperature_animation_plays_in_the_browser(page, app_url, open_page):
 
 def test_home_links_open_the_pages(page, app_url, open_page):
     open_page(page, app_url + "/", PAGES["/"][0])
-    page.locator('[data-testid="stPageLink"]').filter(has_text="Temperature").click()
+    # the course names the temperature page "2 · Soft targets and T" (app.py's course steps)
+    page.locator('[data-testid="stPageLink"]').filter(has_text="Soft targets and T").first.click()
     page.wait_for_url(re.compile(r"/temperature"))
     page.locator("text=Play through T").wait_for()
     expect(page.locator("h1").first).to_have_text("Temperature explorer")

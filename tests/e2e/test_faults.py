@@ -29,7 +29,7 @@ def _press_run(page, url):
     page.get_by_role("radio", name="Tiny model (tests)").click()
     page.get_by_text("random 2-layer BERT, seconds").wait_for()  # the rerun with the preset is drawn
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_role("heading", name=re.compile(r"^Run \d+")).first.wait_for()
+    page.get_by_role("heading", name=re.compile(r"^Run [A-Za-z0-9_-]{16}")).first.wait_for()
 
 
 def test_killed_app_marks_the_run_interrupted_and_keeps_finished_runs(browser, tmp_path):
@@ -51,9 +51,11 @@ def test_killed_app_marks_the_run_interrupted_and_keeps_finished_runs(browser, t
         os.killpg(process.pid, signal.SIGKILL)  # the app dies mid-run: no clean-up code runs
         process.wait(timeout=10)
         process, url = _serve(home, "second.log")
-        page.goto(f"{url}/distill?run={running[0].id}")
+        page.goto(f"{url}/distill?run={running[0].public_id}")  # the link the first server put in the URL
         page.wait_for_selector(APP_READY)
-        page.get_by_text("interrupted", exact=False).first.wait_for(timeout=60_000)
+        # the run's own view says so in its heading and status line, not only in the past-runs grid (a canvas)
+        page.get_by_role("heading", name=f"Run {running[0].public_id}: interrupted").wait_for(timeout=60_000)
+        page.get_by_text("the app stopped before this run finished").wait_for()
         assert page.locator('[data-testid="stException"]').count() == 0
         assert RunStore(home).get(running[0].id).status == "interrupted"
         assert RunStore(home).get(finished).status == "finished" and RunStore(home).get(finished).metrics == {"accuracy": 0.9}
@@ -70,7 +72,7 @@ def test_two_tabs_follow_the_same_run(browser, app_url):
         first.wait_for_function("location.search.includes('run=')", timeout=60_000)
         second.goto(first.url)  # the shared link, in another tab
         for tab in (first, second):
-            tab.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=240_000)
+            tab.get_by_role("heading", name=re.compile(r"Run [A-Za-z0-9_-]{16}: results")).wait_for(timeout=240_000)
         run = first.url.split("run=")[1].split("&")[0]
         for tab in (first, second):
             assert f"Run {run}: results" in tab.inner_text("body")
