@@ -89,6 +89,8 @@ class DistillSpec(SpecBase):
         check_learning_rate(self.learning_rate)
         if self.max_train is not None and self.max_train < 10:
             raise DistillError("keep at least 10 training rows")
+        if self.unlabelled_weight is not None and not 0 <= self.unlabelled_weight <= 100:
+            raise DistillError(f"the unlabelled weight must lie in [0, 100], got {self.unlabelled_weight}")
         if self.labels_per_class is not None and not 2 <= self.labels_per_class <= 100_000:
             raise DistillError(f"labels per class must lie in 2..100000, got {self.labels_per_class}")
         if self.init == "teacher":  # the name used before "finetuned" and "pretrained" were told apart

@@ -43,7 +43,7 @@ def run_tiny_distillation(page) -> None:
     page.get_by_role("radio", name="Tiny model (tests)").click()
     settle(page)
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=240_000)
+    page.get_by_role("heading", name=re.compile(r"Run [A-Za-z0-9_-]{16}: results")).wait_for(timeout=240_000)
     settle(page)
 
 

@@ -16,7 +16,7 @@ def test_tiny_preset_runs_and_the_student_downloads(page, app_url, open_page, tm
     page.get_by_text("random 2-layer BERT, seconds").wait_for()  # the rerun with the preset is drawn
     page.get_by_role("button", name="Run", exact=True).click()
     # live view first (progress or queue), then the results, drawn by a whole-page rerun
-    page.get_by_role("heading", name=re.compile(r"Run \d+: results")).wait_for(timeout=240_000)
+    page.get_by_role("heading", name=re.compile(r"Run [A-Za-z0-9_-]{16}: results")).wait_for(timeout=240_000)
     page.wait_for_selector('[data-testid="stDataFrame"]')
     page.screenshot(path=str(tmp_path / "distill-results.png"), full_page=True)
     assert page.locator(EXCEPTION).count() == 0
