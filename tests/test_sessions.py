@@ -45,7 +45,7 @@ def _history(at: AppTest) -> list:
 def test_a_private_run_opens_for_its_owner_only(runs):
     store, private, shared = runs
     mine = open_distill({"run": private.public_id}, owner=OWNER_A)
-    assert any(h.value == f"Run {private.id}: failed" for h in mine.subheader)
+    assert any(h.value == f"Run {private.public_id}: failed" for h in mine.subheader)
     assert private.id in _history(mine) and shared.id in _history(mine)
     theirs = open_distill({"run": private.public_id}, owner=OWNER_B)
     assert any(NO_SUCH_RUN in w.value for w in theirs.warning), [w.value for w in theirs.warning]
@@ -72,7 +72,7 @@ def test_the_instructor_sees_every_run_and_the_token_leaves_the_link(runs, monke
     assert "admin" not in wrong.query_params and any(NO_SUCH_RUN in w.value for w in wrong.warning)
     right = open_distill({"admin": "s3cret-token", "run": private.public_id}, owner=OWNER_B)
     assert "admin" not in right.query_params
-    assert any(h.value == f"Run {private.id}: failed" for h in right.subheader)
+    assert any(h.value == f"Run {private.public_id}: failed" for h in right.subheader)
     assert private.id in _history(right)
 
 
