@@ -16,7 +16,7 @@ import streamlit as st
 from distill_core import data as D
 from distill_core.experiments.comparison import DistillReport, DistillSpec
 from distill_core.errors import DistillError
-from distill_core.experiments.base import ALPHA_MAX, ALPHA_MIN
+from distill_core.experiments.base import ALPHA_MAX, ALPHA_MIN, cap_rows
 from distill_core.experiments.specs import DISTILL_PRESETS, DistillPreset as Preset
 from distill_core.losses import OBJECTIVES as LOSS_OBJECTIVES
 from distill_core.models import BUNDLED, teacher_layer_count
@@ -263,8 +263,7 @@ if spec is not None and job is not None:
     try:
         if spec.task:
             task_data = D.load_sample_task(spec.task)
-            per_class = task_data.train.groupby("label").size().clip(upper=spec.labels_per_class or 10**9).sum()
-            n_train = min(int(per_class), spec.max_train or 10**9)
+            n_train = len(cap_rows(task_data.train, spec.max_train, [], spec.labels_per_class))  # the rows the run will keep
             n_transfer = min(len(task_data.transfer), spec.transfer_size or 10**9) if spec.use_transfer else 0
         else:
             n_train, n_transfer = upload_table.sizes(spec) if upload_table is not None else (700, 0)
