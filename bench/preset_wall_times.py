@@ -5,7 +5,8 @@
 Starts the app, opens the live distillation page in headless Chromium and, for each preset in
 turn, reads the page's own time estimate, presses Run, takes a screenshot while the run is in
 progress and another of the results, and prints the run's wall time (from the run store) with its
-ratio to the estimate. ``--home`` reuses a DISTILL_LAB_HOME whose teachers are already fine-tuned
+ratio to the estimate, the time from pressing Run to the first loss curve on the page, and to the
+results drawn. ``--home`` reuses a DISTILL_LAB_HOME whose teachers are already fine-tuned
 (otherwise the first preset also fine-tunes the teacher, and says so). Not a test.
 """
 
@@ -70,26 +71,32 @@ def main() -> None:
                     page.wait_for_selector(APP_READY)
                     found = ESTIMATE.search(page.inner_text("body"))
                     estimate = seconds(found.group(1)) if found else float("nan")
+                    pressed = time.perf_counter()
                     page.get_by_role("button", name="Run", exact=True).click()
-                    page.wait_for_timeout(1000 * args.shot_after)
+                    page.locator(".gtitle", has_text="Training loss by phase").first.wait_for(timeout=600_000)
+                    first_curve = time.perf_counter() - pressed
+                    page.wait_for_timeout(max(0.0, 1000 * (args.shot_after - first_curve)))
                     page.screenshot(path=str(shots / f"{preset}-running.png"), full_page=True)
                     page.get_by_role("heading", name=re.compile(r"Run \S+: results")).wait_for(timeout=3_600_000)
                     page.wait_for_selector(APP_READY)
+                    pressed_to_results = time.perf_counter() - pressed
                     page.wait_for_timeout(1500)
                     page.screenshot(path=str(shots / f"{preset}-results.png"), full_page=True)
                     run = max(RunStore(home).list(kind="distill"), key=lambda r: r.id)
                     acc = {k: 100 * sum(m["accuracy"] for m in v["per_seed"]) / len(v["per_seed"])
                            for k, v in (run.metrics or {}).get("results", {}).items()}
-                    rows.append((preset, run.id, run.status, run.seconds, estimate, acc, (run.metrics or {}).get("teacher_cached")))
+                    rows.append((preset, run.public_id, run.status, run.seconds, estimate, acc, (run.metrics or {}).get("teacher_cached"),
+                                 first_curve, pressed_to_results))
                     time.sleep(2)
                 browser.close()
         finally:
             stop(process)
     print(f"presets pressed in the browser, one after another (home {home}); screenshots in {shots}")
-    for preset, run_id, status, wall, estimate, acc, cached in rows:
+    for preset, run_id, status, wall, estimate, acc, cached, first_curve, to_results in rows:
         accs = ", ".join(f"{k} {v:.1f}%" for k, v in acc.items())
-        print(f"  {LABELS[preset]:<20} run {run_id}: {status}, wall {wall:.0f} s, page estimate {estimate:.0f} s, "
-              f"wall / estimate {wall / estimate:.2f}; teacher {'from cache' if cached else 'fine-tuned in this run'}; {accs}")
+        print(f"  {LABELS[preset]:<20} run {run_id}: {status}, wall {wall:.0f} s (Run pressed to results drawn {to_results:.0f} s), "
+              f"page estimate {estimate:.0f} s, wall / estimate {wall / estimate:.2f}; first loss curve drawn {first_curve:.1f} s after Run; "
+              f"teacher {'from cache' if cached else 'fine-tuned in this run'}; {accs}")
 
 
 if __name__ == "__main__":

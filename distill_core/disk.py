@@ -55,6 +55,16 @@ def touch(path: Path | str) -> None:
         pass  # a read-only or vanished entry: only the eviction order suffers
 
 
+def pin(paths) -> None:
+    """Mark these entries pinned: a folder gets a ``PINNED`` file inside, a file a ``<name>.pinned`` beside it.
+    Missing ones are skipped. Neither the quota nor ``purge`` removes a pinned entry; deleting the marker unpins it."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            (path / PIN).touch()
+        elif path.is_file():
+            path.with_name(path.name + ".pinned").touch()
+
+
 def _measure(path: Path) -> tuple[int, float]:
     if path.is_file() or path.is_symlink():
         st = path.lstat()

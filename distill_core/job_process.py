@@ -5,8 +5,12 @@ raises what the run raised (or ``JobEnded`` with a status and a reason decided e
 backend (a cluster, say) replaces ``run_in_process`` by registering itself in ``jobs.BACKENDS``.
 
 The training child:
-- runs at lower priority (``DISTILL_LAB_TRAIN_NICE``, default +10) with one thread fewer than the
-  machine's cores (``DISTILL_LAB_TRAIN_THREADS`` overrides), so the pages of the server stay fast;
+- runs under Linux's idle scheduling class (SCHED_IDLE: it gets a core only when the server's threads
+  leave it free) and at lower priority (``DISTILL_LAB_TRAIN_NICE``, default +10), so the pages of the
+  server stay fast; with idle scheduling it uses every core (a page render takes a core back at once),
+  without it one thread fewer than the cores; ``DISTILL_LAB_TRAIN_THREADS`` overrides both;
+- may be a spare started ahead of time (``keep_spare``), its imports (torch, transformers' BERT) done,
+  so that a job's first step comes seconds sooner;
 - is stopped at any stage when cancel is set: it gets ``GRACE_S`` to stop at its next step, then is
   terminated, killed if need be, and always joined (no zombie);
 - watches its parent and exits when it dies, so a killed server leaves no training behind.
@@ -93,8 +97,9 @@ def run_in_thread(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.E
 # ---------------------------------------------------------------- the training child
 
 
-def train_threads() -> int:
-    """Torch threads for a training child: ``DISTILL_LAB_TRAIN_THREADS``, else all cores but one for the server."""
+def train_threads(idle_scheduled: bool = False) -> int:
+    """Torch threads for a training child: ``DISTILL_LAB_TRAIN_THREADS``; else every core when the child runs
+    under idle scheduling (the server takes a core back whenever it needs one), all cores but one otherwise."""
     text = os.environ.get("DISTILL_LAB_TRAIN_THREADS", "").strip()
     if text.isdecimal() and int(text) > 0:
         return int(text)
@@ -102,7 +107,12 @@ def train_threads() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    return cores if idle_scheduled else max(1, cores - 1)
+
+
+def idle_scheduling_wanted() -> bool:
+    """``DISTILL_LAB_TRAIN_SCHED`` is "idle" (the default) or "normal" (nice only, one core left to the server)."""
+    return os.environ.get("DISTILL_LAB_TRAIN_SCHED", "idle").strip().lower() != "normal"
 
 
 def train_nice() -> int:
@@ -125,6 +135,24 @@ def _set_nice(nice: int) -> None:
             pass  # a thread that just ended, or a platform that refuses: the run goes on at normal priority
 
 
+def _set_idle_scheduling() -> bool:
+    """Put every thread of this process in the SCHED_IDLE class (threads started later inherit it);
+    False where the platform has no such class or refuses."""
+    policy = getattr(os, "SCHED_IDLE", None)
+    if policy is None or not idle_scheduling_wanted():
+        return False
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        tids = [0]
+    try:
+        for tid in tids:
+            os.sched_setscheduler(tid, policy, os.sched_param(0))
+    except OSError:
+        return False
+    return True
+
+
 def _set_threads(threads: int) -> None:
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # for a torch imported later in the run
         os.environ[name] = str(threads)
@@ -144,11 +172,37 @@ def _watch_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="distill-parent-watch", daemon=True).start()
 
 
-def _child_main(run_fn: RunFn, spec, call: dict, events, cancel, parent_pid: int, nice: int, threads: int) -> None:
-    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", status, reason)."""
+def _settle(parent_pid: int, nice: int) -> None:
+    """The child's first acts: follow its parent, then yield the machine to the server."""
     _watch_parent(parent_pid)
     _set_nice(nice)
-    _set_threads(threads)
+    _set_threads(train_threads(idle_scheduled=_set_idle_scheduling()))
+
+
+def _child_main(run_fn: RunFn, spec, call: dict, events, cancel, parent_pid: int, nice: int) -> None:
+    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", status, reason)."""
+    _settle(parent_pid, nice)
+    _run_and_report(run_fn, spec, call, events, cancel)
+
+
+def _spare_main(tasks, events, cancel, preload: tuple[str, ...], parent_pid: int, nice: int) -> None:
+    """A spare child: import what jobs need, then wait for one job (None: exit) and run it as _child_main does."""
+    import importlib
+
+    _settle(parent_pid, nice)
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - an import that fails here fails again, with its message, in the job
+            pass
+    task = tasks.get()
+    if task is None:
+        return
+    run_fn, spec, call = task
+    _run_and_report(run_fn, spec, call, events, cancel)
+
+
+def _run_and_report(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
     try:
         report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
         events.put(("done", as_dict(report)))
@@ -221,26 +275,84 @@ def _start_without_script(child) -> None:
             spawn.get_preparation_data = original
 
 
-def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event, on_start=None) -> dict:
-    """Run ``run_fn`` in a spawned child, relaying its events here; ``on_start(pid)`` once it exists.
+# What a spare child imports ahead of its job: the engine, torch and transformers' BERT (3 to 5 s on 2 cores).
+SPARE_PRELOAD = ("distill_core.experiments.comparison", "transformers.models.bert.modeling_bert")
 
-    A failure there raises JobEnded here; cancel set here stops the child within about GRACE_S."""
-    import multiprocessing as mp
 
-    ctx = mp.get_context("spawn")
-    events = ctx.Queue()
-    child_cancel = ctx.Event()
-    nice = train_nice()
-    # Streamlit re-imports edited modules of the app while the server runs: this runner may hold the old
-    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones.
-    run_fn, spec = _current(run_fn), _current_spec(spec)
-    args = (run_fn, spec, call, events, child_cancel, os.getpid(), nice, train_threads())
-    child = ctx.Process(target=_current(_child_main), args=args, daemon=True)
+class _Spare:
+    """At most one spare training child per process, started after a job (or by ``keep_spare``)."""
+
+    lock = threading.Lock()
+    wanted = False
+    current = None  # (child, tasks, events, cancel) or None
+
+
+def keep_spare(on: bool = True) -> None:
+    """Keep a spare child ready from now on (the app's choice; ``DISTILL_LAB_SPARE_CHILD=0`` refuses)."""
+    _Spare.wanted = on and os.environ.get("DISTILL_LAB_SPARE_CHILD", "1").strip() != "0"
+    if _Spare.wanted:
+        _start_spare()
+    else:
+        _drop_spare()
+
+
+def _new_child(ctx, target, args, nice: int):
+    child = ctx.Process(target=_current(target), args=(*args, os.getpid(), nice), daemon=True)
     _start_without_script(child)
     try:
         os.setpriority(os.PRIO_PROCESS, child.pid, nice)  # now, so that its imports already yield to the pages
     except OSError:
         pass
+    return child
+
+
+def _start_spare() -> None:
+    import multiprocessing as mp
+
+    with _Spare.lock:
+        if _Spare.current is not None and _Spare.current[0].is_alive():
+            return
+        ctx = mp.get_context("spawn")
+        tasks, events, cancel = ctx.Queue(), ctx.Queue(), ctx.Event()
+        child = _new_child(ctx, _spare_main, (tasks, events, cancel, SPARE_PRELOAD), train_nice())
+        _Spare.current = (child, tasks, events, cancel)
+
+
+def _take_spare():
+    """The spare child, handed to one job (None when there is none alive)."""
+    with _Spare.lock:
+        spare, _Spare.current = _Spare.current, None
+    if spare is not None and not spare[0].is_alive():
+        _stop(spare[0])
+        return None
+    return spare
+
+
+def _drop_spare() -> None:
+    spare = _take_spare()
+    if spare is not None:
+        spare[1].put(None)
+        _stop(spare[0], wait_s=2.0)
+
+
+def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event, on_start=None) -> dict:
+    """Run ``run_fn`` in a training child (the spare one when it is ready), relaying its events here;
+    ``on_start(pid)`` once it exists.
+
+    A failure there raises JobEnded here; cancel set here stops the child within about GRACE_S."""
+    import multiprocessing as mp
+
+    # Streamlit re-imports edited modules of the app while the server runs: this runner may hold the old
+    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones.
+    run_fn, spec = _current(run_fn), _current_spec(spec)
+    spare = _take_spare()
+    if spare is not None:
+        child, tasks, events, child_cancel = spare
+        tasks.put((run_fn, spec, call))
+    else:
+        ctx = mp.get_context("spawn")
+        events, child_cancel = ctx.Queue(), ctx.Event()
+        child = _new_child(ctx, _child_main, (run_fn, spec, call, events, child_cancel), train_nice())
     if on_start is not None:
         on_start(child.pid)
     ended_well = False
@@ -251,6 +363,8 @@ def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.
     finally:
         _stop(child, wait_s=10.0 if ended_well else 0.0)
         events.close()
+        if _Spare.wanted:
+            _start_spare()  # for the next job, now that this one has left the cores
 
 
 def _relay(child, events, child_cancel, on_event, cancel: threading.Event) -> dict:

@@ -39,6 +39,7 @@ class Need:
     ready: bool  # on disk already
     units: float  # planned work, in teacher forward passes of one text
     make: Callable = field(repr=False, default=None)  # (progress, cancel, teachers) -> None; builds it
+    paths: list[Path] = field(default_factory=list)  # what it leaves on disk: pinned once made (disk.py never evicts it)
 
 
 def demo_spec(task: str, preset: str = DEMO_PRESET) -> DistillSpec:
@@ -69,14 +70,14 @@ def needs(task_name: str, spec: DistillSpec | None = None, home: Path | None = N
         label = f"the {task_name} teacher" + ("" if not folders else f" at {cfg.max_length} tokens")
         folders.append(folder)
         out.append(Need(task_name, "teacher", label, (folder / "config.json").exists(), cfg.epochs * len(task.train) * TRAIN_UNITS,
-                        _teacher_maker(task, cfg, home)))
+                        _teacher_maker(task, cfg, home), [folder]))
     labelled = cap_rows(task.train, spec.max_train, [], spec.labels_per_class)["text"].tolist()
     transfer = list(task.transfer[: spec.transfer_size]) if spec.use_transfer else []
     texts = [task.test["text"].tolist(), labelled + transfer]
-    ready = all(logits_path(folders[0].name, t, spec.max_length, home).exists() for t in texts)
+    files = [logits_path(folders[0].name, t, spec.max_length, home) for t in texts]
     out.append(Need(task_name, "logits", f"the {task_name} teacher's soft targets for the {DISTILL_PRESETS[DEMO_PRESET].label}"
-                    if spec.teacher == BUNDLED else f"the {task_name} teacher's soft targets", ready, sum(map(len, texts)),
-                    _logits_maker(task, demo_cfg, texts, spec.max_length, home)))
+                    if spec.teacher == BUNDLED else f"the {task_name} teacher's soft targets", all(f.exists() for f in files),
+                    sum(map(len, texts)), _logits_maker(task, demo_cfg, texts, spec.max_length, home), files))
     return out
 
 
@@ -133,6 +134,10 @@ def prepare_task(spec: dict, *, home: Path | None = None, on_event=None, cancel:
         progress.emit({"kind": "phase", "phase": need.label, "message": f"preparing {need.label} ({i} of {len(todo)})"})
         need.make(progress, cancel, teachers)
     progress.finish()
+    from .disk import pin
+
+    for need in items:  # a demo's teacher and logits stay: the quota and purge skip pinned entries
+        pin(need.paths)
     return {"task": spec["task"], "prepared": [n.label for n in todo], "already": [n.label for n in items if n.ready],
             "seconds": time.perf_counter() - start}
 

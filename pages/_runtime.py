@@ -59,7 +59,11 @@ def _runner(home: str):
 
     workers = int(os.environ.get("DISTILL_LAB_WORKERS", "1") or 1)
     max_queue = int(os.environ.get("DISTILL_LAB_MAX_QUEUE", "32") or 32)
-    return JobRunner(RunStore(home), workers=workers, max_queue=max_queue, isolation="process")
+    from distill_core.job_process import keep_spare
+
+    runner = JobRunner(RunStore(home), workers=workers, max_queue=max_queue, isolation="process")
+    keep_spare()  # a training child with torch and transformers imported, so a run's first step comes sooner
+    return runner
 
 
 def runner():
@@ -102,12 +106,12 @@ def follow_job(job, run_id: int, key: str, on_finished) -> None:
 
         st.fragment(guarded(live), run_every=1.0)()
     elif state.status == "finished" and state.report:
-        st.success(f"Run {run_id} finished on this machine.")
+        st.success(f"Run {state.public_id or ''} finished on this machine.")
         on_finished(state)
     else:
         from pages._ui.guard import plain
 
-        st.warning(f"Run {run_id} {state.status}: {plain(state.error)}")  # the error may quote user text
+        st.warning(f"Run {state.public_id or ''} {state.status}: {plain(state.error)}")  # the error may quote user text
 
 
 def preparing_enabled() -> bool:

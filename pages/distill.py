@@ -25,10 +25,11 @@ from pages._runtime import extra_presets, locked, runner
 from pages._ui import course
 from pages._ui.distill_figures import layer_diagram
 from pages._ui.distill_reference import show_reference
-from pages._ui.distill_results import curves_row, fmt_seconds, show_live, show_past_runs, show_results
+from pages._ui.distill_results import curves_row, fmt_seconds, live_every, show_live, show_past_runs, show_results
 from pages._ui.prepare_status import show_prepare_status
 from pages._ui.style import chart
 from pages._ui import session
+from pages._ui.run_guard import RunGuard
 from pages._ui.guard import guarded, plain, query_choice, query_float, query_run_id
 from pages._ui.upload_panel import PreparedUpload, TaskChoice, pick_upload
 from pages._ui.student_choice import step_cost, student_choice
@@ -58,24 +59,46 @@ T_CHOICES = [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 20.0]
 # the estimate is replaced by this machine's own speed once one run has finished here.
 DEFAULT_SPEED = {"teacher": 40.0, "student": 80.0}
 
+# Each widget declares its default in its own call (``initial``), in every script run; values from a link are set
+# in session state, which wins. Defaults set only in session state were lost now and then on Streamlit 1.67 (a
+# widget came back at its first option): in 2 of 5 browser benches a Run pressed a second after the page settled
+# ran at T = 0.5, alpha = 0 and without the transfer set. RunGuard covers a Run pressed mid-rerun.
 DEFAULTS = {
     "dist_preset": "quick",
     "dist_task": "sentiment",
     "dist_teacher_kind": "Bundled MiniLM (offline)",
-    "dist_layers": [0, 2, 4],
     "dist_arch": "Truncated BERT",
     "dist_T": DistillSpec.default("temperature"),
     "dist_alpha": DistillSpec.default("alpha"),
     "dist_use_transfer": True,
 }
+DEFAULT_LAYERS = [0, 2, 4]
+
+
+def initial(key: str, options: list | None = None, name: str = "value") -> dict:
+    """The keyword that gives the widget ``key`` its default (``index=`` among ``options`` for a radio), in every
+    script run: a value in session state (a link's, the user's) still wins."""
+    value = DEFAULTS[key]
+    if options is not None:
+        return {"index": options.index(value)} if value in options else {}
+    return {name: value}
+
+
+def preset_key_now() -> str:
+    return st.session_state.get("dist_preset") or DEFAULTS["dist_preset"]
+
+
+def keep_a_preset() -> None:
+    """Clicking the chosen preset again would deselect it (a segmented control's None): keep the last one."""
+    if st.session_state.get("dist_preset") is None:
+        st.session_state["dist_preset"] = st.session_state.get("dist_preset_last", DEFAULTS["dist_preset"])
+    st.session_state["dist_preset_last"] = st.session_state["dist_preset"]
 
 
 # ------------------------------------------------------------------ state and URL
 
 
 def init_state() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     if "dist_url_read" not in st.session_state:
         st.session_state["dist_url_read"] = True
         # every value from the link is checked (pages/_ui/guard.py): a bad one is dropped with a one-line notice
@@ -93,10 +116,10 @@ def reset() -> None:
 
 
 def sync_url() -> None:
-    st.query_params["preset"] = st.session_state["dist_preset"]
-    st.query_params["task"] = st.session_state["dist_task"]
-    st.query_params["T"] = f"{st.session_state['dist_T']:g}"
-    st.query_params["alpha"] = f"{st.session_state['dist_alpha']:g}"  # ?run= is the run's public id, set where it opens
+    for name, key in (("preset", "dist_preset"), ("task", "dist_task")):
+        st.query_params[name] = st.session_state.get(key) or DEFAULTS[key]
+    st.query_params["T"] = f"{st.session_state.get('dist_T', DEFAULTS['dist_T']):g}"
+    st.query_params["alpha"] = f"{st.session_state.get('dist_alpha', DEFAULTS['dist_alpha']):g}"  # ?run= is the run's public id, set where it opens
 
 
 # ------------------------------------------------------------------ figures
@@ -137,7 +160,7 @@ def pick_task() -> TaskChoice:
     tasks = D.available_sample_tasks()
     options = list(tasks) + ["upload"]
     names = {k: v.title for k, v in tasks.items()} | {"upload": "Upload a CSV / TSV"}
-    choice = st.radio("Task", options, format_func=names.get, key="dist_task", horizontal=True)
+    choice = st.radio("Task", options, format_func=names.get, key="dist_task", horizontal=True, **initial("dist_task", options))
     if choice != "upload":
         st.caption(tasks[choice].description)
         return TaskChoice(task=choice)
@@ -146,7 +169,7 @@ def pick_task() -> TaskChoice:
 
 def pick_teacher() -> tuple[str, str | None]:
     kinds = ["Bundled MiniLM (offline)"] if locked() else ["Bundled MiniLM (offline)", "Local folder", "Hub id (needs internet)"]
-    kind = st.radio("Teacher", kinds, key="dist_teacher_kind", horizontal=True)
+    kind = st.radio("Teacher", kinds, key="dist_teacher_kind", horizontal=True, **initial("dist_teacher_kind", kinds))
     if locked():
         st.caption("This server is in workshop mode: only the bundled teacher is offered.")
     if kind.startswith("Bundled"):
@@ -171,7 +194,7 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, Prepa
     st.markdown("**Student**")
     student_kind = student_choice()  # the teacher's kept layers, or Tang et al. (2019)'s BiLSTM / a CNN (pages/_ui/student_choice.py)
     n_layers = teacher_layer_count(teacher) or 12  # a hub id's depth needs the network: BERT-base's until it loads
-    default_layers = [x for x in st.session_state["dist_layers"] if x < n_layers] or list(range(0, n_layers, 2))
+    default_layers = [x for x in DEFAULT_LAYERS if x < n_layers] or list(range(0, n_layers, 2))
     c1, c2 = st.columns([3, 2])
     with c1:
         layers = st.multiselect(
@@ -180,10 +203,11 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, Prepa
             help="DistilBERT kept one layer in two (Sanh et al. 2019): here layers 1, 3, 5 of 6.",
         )
         layers = sorted(layers)
-        arch = st.radio("Architecture", ["Truncated BERT", "DistilBERT"], key="dist_arch", horizontal=True,
+        archs = ["Truncated BERT", "DistilBERT"]
+        arch = st.radio("Architecture", archs, key="dist_arch", horizontal=True, **initial("dist_arch", archs),
                         help="DistilBERT drops token-type embeddings and the pooler; weights are mapped from BERT.")
         init = st.radio("Initialisation", list(INITS), index=list(INITS).index(preset.init), horizontal=True, format_func=INITS.get,
-                        key=f"dist_init_{st.session_state['dist_preset']}",
+                        key=f"dist_init_{preset_key_now()}",
                         help="Pre-trained teacher layers: DistilBERT's recipe, the hard-label student never sees the teacher. "
                              "Fine-tuned teacher layers: both students start with the teacher's task knowledge. Random: no head start at all.")
         extra = st.pills("Objective: logits KD (always), plus", list(OBJECTIVES), selection_mode="multi", key="dist_objectives",
@@ -203,24 +227,24 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, Prepa
     st.markdown("**The loss**")
     st.latex(r"L = \alpha\,\mathrm{CE}(s, y) + (1-\alpha)\,T^2\,\mathrm{KL}\big(\mathrm{softmax}(t/T)\,\|\,\mathrm{softmax}(s/T)\big)")
     c1, c2 = st.columns(2)
-    temperature = c1.select_slider("Temperature T", T_CHOICES, key="dist_T",
+    temperature = c1.select_slider("Temperature T", T_CHOICES, key="dist_T", **initial("dist_T"),
                                    help="Higher T softens the teacher's targets and shows more of the non-top classes.")
-    alpha = c2.slider("alpha (weight of the hard labels)", 0.0, 1.0, step=0.05, key="dist_alpha",
+    alpha = c2.slider("alpha (weight of the hard labels)", 0.0, 1.0, step=0.05, key="dist_alpha", **initial("dist_alpha"),
                       help="alpha = 1: the labels alone; alpha = 0: the teacher alone.")
 
     st.markdown("**Training**")
     c1, c2, c3, c4, c5 = st.columns(5)
-    epochs = c1.number_input("Epochs", 1, 20, value=preset.epochs, key=f"dist_epochs_{st.session_state['dist_preset']}")
+    epochs = c1.number_input("Epochs", 1, 20, value=preset.epochs, key=f"dist_epochs_{preset_key_now()}")
     lr = c2.select_slider("Learning rate", [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], value=preset.learning_rate,
-                          key=f"dist_lr_{st.session_state['dist_preset']}", format_func=lambda v: f"{v:g}")
-    seeds = c3.number_input("Seeds", 1, 5, value=preset.seeds, key=f"dist_seeds_{st.session_state['dist_preset']}",
+                          key=f"dist_lr_{preset_key_now()}", format_func=lambda v: f"{v:g}")
+    seeds = c3.number_input("Seeds", 1, 5, value=preset.seeds, key=f"dist_seeds_{preset_key_now()}",
                             help="Each seed trains both students again: the spread shows what is noise.")
     per_class = c4.number_input("Labels per class (0 = all)", 0, 100_000, value=preset.labels_per_class or 0, step=5,
-                                key=f"dist_per_class_{st.session_state['dist_preset']}",
+                                key=f"dist_per_class_{preset_key_now()}",
                                 help="Few labels and much unlabelled text the teacher labels: where distillation pays.")
     cap = c5.number_input("Cap on training rows (0 = all)", 0, 100_000, value=preset.max_train or 0, step=50,
-                          key=f"dist_cap_{st.session_state['dist_preset']}")
-    use_transfer = st.checkbox("Add the task's unlabelled transfer pool, labelled by the teacher's soft targets", key="dist_use_transfer",
+                          key=f"dist_cap_{preset_key_now()}")
+    use_transfer = st.checkbox("Add the task's unlabelled transfer pool, labelled by the teacher's soft targets", key="dist_use_transfer", **initial("dist_use_transfer"),
                                help="The usual real setting: the teacher labels extra text for the student. A third student then "
                                     "trains on the teacher's top class for that text, so the table can tell what the extra text gives "
                                     "from what the soft targets add. An upload's pool: its rows with an empty label, and the optional second file.")
@@ -249,9 +273,11 @@ st.markdown(
     "Pick a preset and press **Run**."
 )
 
+guard = RunGuard("dist")  # a Run pressed while the page was still rerunning starts nothing (pages/_ui/run_guard.py)
 show_prepare_status()  # the teachers being made ready in the background since the app started
 job = runner()
-preset_key = st.segmented_control("Preset", list(PRESETS), format_func=lambda k: PRESETS[k].label, key="dist_preset") or "quick"
+preset_key = st.segmented_control("Preset", list(PRESETS), format_func=lambda k: PRESETS[k].label, key="dist_preset",
+                                  on_change=keep_a_preset, **initial("dist_preset", name="default")) or DEFAULTS["dist_preset"]
 preset = PRESETS[preset_key]
 
 # a key keeps it open across reruns (picking a task or uploading a file added elements inside and closed it)
@@ -281,11 +307,13 @@ if spec is not None and job is not None:
         problem = str(exc)
 
 c1, c2, _ = st.columns([1, 1, 4])
-run_clicked = c1.button("Run", type="primary", icon=":material/play_arrow:", disabled=spec is None or job is None, key="dist_run_button")
+run_clicked = c1.button("Run", type="primary", icon=":material/play_arrow:", disabled=spec is None or job is None, key="dist_run_button",
+                        on_click=guard.pressed)
 c2.button("Reset", on_click=reset, icon=":material/restart_alt:", key="dist_reset")
+guard.completed()  # every setting above has been drawn in this script run
 if problem:
     st.warning(problem)
-if run_clicked and spec is not None and job is not None:
+if run_clicked and spec is not None and job is not None and not guard.refused():
     try:
         run_kwargs = {"allow_hub": False, "allow_local": False} if locked() else {}
         if upload_table is not None:  # the run splits the table the page already read, not the saved file again
@@ -310,7 +338,8 @@ if run_id and job is not None:
         st.warning(run_problem or "There is no such run on this server.")
     elif state.status in ("queued", "running"):
         st.subheader(f"Run {run.public_id}")  # the id in the link; the int would tell how many runs the server holds
-        st.fragment(guarded(show_live), run_every=1.0)(run_id)
+        every = live_every(state)
+        st.fragment(guarded(show_live), run_every=every)(run_id, every)
     elif state.status == "finished" and state.report:
         st.subheader(f"Run {run.public_id}: results")
         show_results(run_id, report := DistillReport.from_dict(state.report))

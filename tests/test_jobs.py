@@ -343,7 +343,7 @@ def priority_run(spec, home=None, on_event=None, cancel=None, artefact_dir=None)
 
     import torch
 
-    return {"threads": torch.get_num_threads(), "nice": os.getpriority(os.PRIO_PROCESS, 0)}
+    return {"threads": torch.get_num_threads(), "nice": os.getpriority(os.PRIO_PROCESS, 0), "policy": os.sched_getscheduler(0)}
 
 
 def _gone(pid: int) -> bool:
@@ -406,18 +406,36 @@ def test_a_hard_child_death_fails_the_run_with_a_clear_reason(lab_home, how, rea
         runner.shutdown()
 
 
-def test_the_training_child_runs_at_low_priority_and_leaves_the_server_a_core(lab_home, monkeypatch):
+@pytest.mark.parametrize("sched", ["idle", "normal"])
+@pytest.mark.parametrize("spare", [False, True])
+def test_the_training_child_yields_the_cores_to_the_server(lab_home, monkeypatch, sched, spare):
+    """Idle scheduling (the default): every core, taken back by the server at once; "normal": nice only, and one
+    core left to the server. The same in a spare child started ahead of the job."""
     import os
 
-    monkeypatch.delenv("DISTILL_LAB_TRAIN_THREADS", raising=False)
-    monkeypatch.delenv("DISTILL_LAB_TRAIN_NICE", raising=False)
+    from distill_core import job_process
+
+    for name in ("DISTILL_LAB_TRAIN_THREADS", "DISTILL_LAB_TRAIN_NICE", "DISTILL_LAB_SPARE_CHILD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISTILL_LAB_TRAIN_SCHED", sched)
     runner = JobRunner(RunStore(lab_home), run_fn=priority_run, persist_every_s=0.0, isolation="process")
     try:
-        state = runner.wait(runner.submit({"name": "priority"}), 120)
+        job_process.keep_spare(spare)
+        if spare:
+            assert job_process._Spare.current is not None and job_process._Spare.current[0].is_alive()
+            spare_pid = job_process._Spare.current[0].pid
+        run_id = runner.submit({"name": "priority"})
+        state = runner.wait(run_id, 120)
         assert state.status == "finished", state.error
-        assert state.report["threads"] == max(1, len(os.sched_getaffinity(0)) - 1)
+        cores = len(os.sched_getaffinity(0))
+        assert state.report["threads"] == (cores if sched == "idle" else max(1, cores - 1))
+        assert state.report["policy"] == (os.SCHED_IDLE if sched == "idle" else os.SCHED_OTHER)
         assert state.report["nice"] == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        assert (runner.store.get(run_id).child_pid == spare_pid) if spare else True  # the job ran in the spare
+        if spare:  # and a new spare waits for the next job
+            assert job_process._Spare.current is not None and job_process._Spare.current[0].pid != spare_pid
     finally:
+        job_process.keep_spare(False)
         runner.shutdown()
 
 

@@ -50,6 +50,32 @@ def test_url_state_opens_the_same_view(distill_env):
     assert at.segmented_control(key="dist_preset").value == "quick" and at.select_slider(key="dist_T").value == 4.0
 
 
+def test_clicking_the_chosen_preset_keeps_it(distill_env):
+    at = open_distill()
+    at.segmented_control(key="dist_preset").set_value(None).run()  # what a click on the selected option sends
+    assert at.segmented_control(key="dist_preset").value == "quick" and at.query_params["preset"] in ("quick", ["quick"])
+
+
+def test_run_pressed_after_an_interrupted_script_run_starts_nothing_and_restores_the_settings(distill_env):
+    from distill_core.runs import RunStore
+
+    at = open_distill()
+    at.segmented_control(key="dist_preset").set_value("tiny").run()  # seconds-long runs
+    at.select_slider(key="dist_T").set_value(2.0).run()  # a completed run with T = 2: the settings kept
+    at.session_state["dist_complete"] = False  # as a script run cut short by the next click leaves it
+    at.session_state["dist_T"] = 0.5  # and the widget back at its first option
+    at.button(key="dist_run_button").click().run()
+    assert any("still updating when Run was pressed" in w.value for w in at.warning)
+    assert not RunStore(distill_env).list(kind="distill")  # nothing started
+    assert at.select_slider(key="dist_T").value == 2.0  # the last completed run's settings are back
+    at.button(key="dist_run_button").click().run()  # pressed again, after a completed run: it starts
+    runs = RunStore(distill_env).list(kind="distill")
+    assert len(runs) == 1 and runs[0].config["temperature"] == 2.0
+    deadline = time.monotonic() + 180  # let the tiny run end here, not during the next test
+    while time.monotonic() < deadline and RunStore(distill_env).get(runs[0].id).status in ("queued", "running"):
+        time.sleep(0.5)
+
+
 def test_no_layers_kept_is_explained_and_blocks_run(distill_env):
     at = open_distill()
     at.multiselect(key="dist_layers_pick").set_value([]).run()
@@ -85,7 +111,7 @@ def test_tiny_preset_runs_end_to_end_and_shows_results(distill_env):
     again = open_distill({"run": public_id})
     assert any(s.value == f"Run {public_id}: results" for s in again.subheader)
     history = again.dataframe[-1].value
-    assert run_id in list(history["run"]) and "finished" in list(history["status"])
+    assert public_id in list(history["run"]) and "finished" in list(history["status"])
 
 
 def test_workshop_lock_offers_only_the_bundled_teacher(distill_env, monkeypatch):

@@ -45,6 +45,27 @@ def test_needs_lists_what_is_missing_and_prepare_skips_what_is_cached(lab_home, 
     assert again["prepared"] == [] and len(again["already"]) == 2
 
 
+def test_what_preparation_made_survives_the_quota_and_purge(lab_home, tiny_model):
+    import os
+
+    from distill_core import disk
+
+    demo = tiny_demo(tiny_model)
+    P.prepare_task({"task": "sentiment", "demo": asdict(demo)}, home=lab_home)
+    made = [p for n in P.needs("sentiment", demo, lab_home) for p in n.paths]
+    assert made and all(p.exists() for p in made)
+    stray = lab_home / "logits" / "stray.npy"  # an unpinned cache entry beside them
+    stray.write_bytes(b"x" * 1000)
+    old = 1_000_000_000  # 2001: nothing is "used in the last few minutes"
+    for root in [*made, stray]:
+        for path in [root, *(root.rglob("*") if root.is_dir() else [])]:
+            os.utime(path, (old, old))
+    assert disk.enforce_quota(lab_home, quota=1)  # over quota: it evicts what it may
+    assert not stray.exists()  # the unpinned entry went
+    disk.purge(lab_home)
+    assert all(p.exists() for p in made)  # the demo's teacher and logits stayed through both
+
+
 def test_the_demo_run_finds_everything_it_needs_prepared(lab_home, tiny_model, monkeypatch):
     """The teacher and the logits prepared are the very ones run_comparison then uses: it neither fine-tunes nor
     computes a teacher logit (guards needs() against drifting from run_comparison's choice of rows)."""

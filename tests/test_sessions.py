@@ -46,11 +46,11 @@ def test_a_private_run_opens_for_its_owner_only(runs):
     store, private, shared = runs
     mine = open_distill({"run": private.public_id}, owner=OWNER_A)
     assert any(h.value == f"Run {private.public_id}: failed" for h in mine.subheader)
-    assert private.id in _history(mine) and shared.id in _history(mine)
+    assert private.public_id in _history(mine) and shared.public_id in _history(mine)
     theirs = open_distill({"run": private.public_id}, owner=OWNER_B)
     assert any(NO_SUCH_RUN in w.value for w in theirs.warning), [w.value for w in theirs.warning]
     assert not any(str(private.id) in h.value for h in theirs.subheader)
-    assert private.id not in _history(theirs) and shared.id in _history(theirs)  # sample-task runs are shared
+    assert private.public_id not in _history(theirs) and shared.public_id in _history(theirs)  # sample-task runs are shared
 
 
 def test_a_run_error_renders_as_plain_text(runs):
@@ -73,7 +73,7 @@ def test_the_instructor_sees_every_run_and_the_token_leaves_the_link(runs, monke
     right = open_distill({"admin": "s3cret-token", "run": private.public_id}, owner=OWNER_B)
     assert "admin" not in right.query_params
     assert any(h.value == f"Run {private.public_id}: failed" for h in right.subheader)
-    assert private.id in _history(right)
+    assert private.public_id in _history(right)
 
 
 def test_no_admin_token_configured_means_no_instructor(runs, monkeypatch):

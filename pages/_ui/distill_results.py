@@ -40,23 +40,41 @@ def curves_row(state, key: str) -> None:
         chart(acc, key=f"{key}_acc")
 
 
-def show_live(run_id: int) -> None:
+# How often the live view refreshes (seconds): every 2 s while queued; every second once running, until the first
+# curve point, so that it shows at once; then every 3 s. Each refresh reruns the view on the server and redraws two
+# Plotly charts in the browser: refreshed every second, the Quick demo took 71 s from Run to its end in the browser,
+# every 3 s 53 s (2 cores, bench/preset_wall_times.py).
+LIVE_EVERY_S = {"queued": 2.0, "starting": 1.0, "running": 3.0}
+
+
+def live_every(state) -> float:
+    if state is None or state.status == "queued":
+        return LIVE_EVERY_S["queued"]
+    return LIVE_EVERY_S["running" if state.steps else "starting"]
+
+
+def show_live(run_id: int, every: float = LIVE_EVERY_S["starting"]) -> None:
+    """A queued or running run's live view (a fragment refreshed every ``every`` s)."""
     job = runner()
     state = job.status(run_id) if job else None
     if state is None:
-        st.warning(f"Run {run_id} is not in the run store.")
+        st.warning("This run is not in the run store.")
         return
     if state.status not in ("queued", "running"):
         st.session_state["dist_seen_end"] = run_id
         st.rerun()  # the whole page, to draw the results once
+    if live_every(state) != every:
+        st.rerun()  # the whole page: the fragment's pace changes (it started, or its first curve points came)
+    row = job.store.get(run_id)
+    shown_id = row.public_id if row is not None else "?"  # the internal id would tell how many runs the server holds
     if state.status == "queued":
-        st.info(f"Run {run_id} is queued: position {state.position or '?'} in line. It starts when the runs ahead of it finish.")
+        st.info(f"Run {shown_id} is queued: position {state.position or '?'} in line. It starts when the runs ahead of it finish.")
     else:
-        st.progress(min(max(state.fraction, 0.0), 1.0), text=f"Run {run_id}: {state.message} · {100 * state.fraction:.0f}% · "
+        st.progress(min(max(state.fraction, 0.0), 1.0), text=f"Run {shown_id}: {state.message} · {100 * state.fraction:.0f}% · "
                     f"elapsed {fmt_seconds(state.elapsed_s)} · about {fmt_seconds(state.eta_s)} left")
-    if session.can_control(job.store.get(run_id)) and st.button("Cancel this run", key=f"dist_cancel_{run_id}", icon=":material/stop_circle:"):
+    if session.can_control(row) and st.button("Cancel this run", key=f"dist_cancel_{run_id}", icon=":material/stop_circle:"):
         session.cancel(job, run_id)
-        st.toast(f"Cancelling run {run_id} at its next training step…")
+        st.toast(f"Cancelling run {shown_id} at its next training step…")
     curves_row(state, f"dist_live_{run_id}")
     if state.results:
         st.dataframe(pd.DataFrame([{"model": MODEL_NAMES.get(r["model"], r["model"]), "seed": r["seed"], "test accuracy %": round(100 * r["accuracy"], 1),
@@ -135,7 +153,7 @@ def show_results(run_id: int, report: DistillReport) -> None:
 
             folder = f"{run.artefacts}/student"
             st.download_button(
-                "Download the distilled student (.zip)", data=lambda: zip_folder(folder), file_name=f"distilled-student-run{run_id}.zip",
+                "Download the distilled student (.zip)", data=lambda: zip_folder(folder), file_name=f"distilled-student-{run.public_id}.zip",
                 mime="application/zip", icon=":material/download:", key=f"dist_zip_{run_id}", on_click="ignore",
                 help="A Hugging Face model folder: safetensors weights, config, tokenizer and a model card with this run's config and metrics.",
             )
@@ -162,7 +180,7 @@ def show_past_runs(task_key: str | None) -> None:
         rep = (r.metrics or {}).get("results") or {}
         acc = {k: 100 * sum(m["accuracy"] for m in v["per_seed"]) / len(v["per_seed"]) for k, v in rep.items() if v.get("per_seed")}
         rows.append({
-            "run": r.id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
+            "run": r.public_id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
             "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "teacher layers": layer_list(r.config.get("student_layers")),
             "seeds": len(r.config.get("seeds", [])), "teacher %": round(acc.get("teacher", float("nan")), 1),
             "hard-label %": round(acc.get("baseline", float("nan")), 1), "teacher's labels %": round(acc.get("pseudo", float("nan")), 1),
@@ -171,7 +189,8 @@ def show_past_runs(task_key: str | None) -> None:
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     c1, c2 = st.columns([2, 3])
-    pick = c1.selectbox("Open a past run", [r.id for r in runs], format_func=lambda i: f"run {i}", key="dist_pick_run", index=None,
+    shown = {r.id: f"run {r.public_id} ({pd.Timestamp(r.created, unit='s'):%Y-%m-%d %H:%M})" for r in runs}  # never the internal id
+    pick = c1.selectbox("Open a past run", [r.id for r in runs], format_func=shown.get, key="dist_pick_run", index=None,
                         placeholder="choose a run")
     if pick is not None and pick != st.session_state.get("dist_run"):
         st.session_state["dist_run"] = pick
