@@ -81,9 +81,15 @@ def _quick(folder: Path) -> Finding | None:
             f"the teacher labels ({len(quick['spec']['seeds'])} seeds): hard labels {_pct(base)}, distilled {_pct(dist)}: "
             f"{_pts(dist[0] - base[0], base[1], dist[1])}"
             + (f"; the same student on the teacher's top-class labels {_pct(pseudo)}." if pseudo else "."))
-    return Finding("quick", "pages/distill.py", "The Quick demo: few labels, much teacher-labelled text", text,
-                   "The student on the teacher's top-class labels gets almost all of the gain: credit the transfer set; "
-                   "the soft targets add nothing beyond the spread at 20 steps.")
+    if pseudo:  # what the file says, in the words the verdict uses (experiments.base.against_spread)
+        share = (pseudo[0] - base[0]) / (dist[0] - base[0]) if dist[0] != base[0] else float("nan")
+        soft = against_spread(dist[0] - pseudo[0], pseudo[1], dist[1])
+        caveat = (f"The student on the teacher's top-class labels gets {100 * share:.0f}% of the gain: credit the transfer set; "
+                  + ("the soft targets add nothing beyond the seed spread." if soft == 0 else
+                     f"the soft targets {'add' if soft > 0 else 'lose'} {_pts(dist[0] - pseudo[0], pseudo[1], dist[1])} on top."))
+    else:
+        caveat = "No top-class-label student in this file: the gain cannot be split between the extra text and the soft targets."
+    return Finding("quick", "pages/distill.py", "The Quick demo: few labels, much teacher-labelled text", text, caveat)
 
 
 def _transfer(folder: Path) -> Finding | None:

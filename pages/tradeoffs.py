@@ -127,7 +127,8 @@ def section_measure(m: TR.Measurement | None, spec: TR.MeasureSpec, job) -> None
         start_measurement(job, spec)
     if m is not None:
         c2.caption(
-            f"Measured {ago(m.when)} in {m.seconds:.0f} s: {m.machine['cpus']} CPU cores, {m.machine['torch_threads']} torch threads, "
+            f"Measured {ago(m.when)} in {m.seconds:.0f} s, every latency on the CPU (where such models are served): "
+            f"{m.machine['cpus']} CPU cores, {m.machine['torch_threads']} torch threads, "
             f"load average {m.machine['load_1min']:.1f} at the time, torch {m.machine['torch']}."
         )
     run_id = st.session_state.get("trade_measure_run")

@@ -104,7 +104,7 @@ def results_frame(report: DistillReport) -> pd.DataFrame:
             "calibration error (ECE)": f"{r['ece']:.3f}",
             "parameters (M)": f"{r['parameters'] / 1e6:.1f}",
             "size (MB)": f"{r['size_mb']:.0f}",
-            "latency, batch 1 (ms)": "-" if math.isnan(r["latency_ms"]) else f"{r['latency_ms']:.1f}",
+            f"latency, batch 1 (ms, on {report.latency_device})": "-" if math.isnan(r["latency_ms"]) else f"{r['latency_ms']:.1f}",
             "latency vs teacher": "-" if math.isnan(r["latency_ratio"]) else f"{r['latency_ratio']:.2f}x",
         } | ({"gain over the row above (points)": gains.get(r["model"], "")} if gains else {}))
     return pd.DataFrame(rows)

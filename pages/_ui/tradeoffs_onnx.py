@@ -62,7 +62,7 @@ def show_formats(table: dict, here: bool) -> None:
     m = table["machine"]
     where = (f"Measured on this machine {ago(table['when'])}" if here else
              "Shipped reference, **measured on the project's 2-core machine**, not yours")
-    st.caption(f"{where}: {m['cpus']} CPU cores, {m['torch_threads']} threads for torch and onnxruntime alike, load average "
+    st.caption(f"{where}, every latency on the CPU: {m['cpus']} CPU cores, {m['torch_threads']} threads for torch and onnxruntime alike, load average "
                f"{m['load_1min']:.1f}, {table['spec']['seq_len']} tokens; times are the best of {table['spec']['blocks']} blocks of "
                "interleaved rounds. Accuracy: the sentiment test split (300 reviews). BERT-base and DistilBERT have random weights "
                "(built from their configs, nothing downloaded): sizes and speed only.")
