@@ -63,8 +63,9 @@ def show_live(run_id: int, every: float = LIVE_EVERY_S["starting"]) -> None:
     if state.status not in ("queued", "running"):
         st.session_state["dist_seen_end"] = run_id
         st.rerun()  # the whole page, to draw the results once
-    if live_every(state) != every:
-        st.rerun()  # the whole page: the fragment's pace changes (it started, or its first curve points came)
+    drawn = st.session_state.get("dist_live_drawn") == run_id  # its curves were drawn by an earlier refresh
+    if live_every(state) != every and (every != LIVE_EVERY_S["starting"] or drawn):
+        st.rerun()  # the whole page: the fragment's pace changes (it started; or its first curves are up: slower now)
     row = job.store.get(run_id)
     shown_id = row.public_id if row is not None else "?"  # the internal id would tell how many runs the server holds
     if state.status == "queued":
@@ -76,6 +77,8 @@ def show_live(run_id: int, every: float = LIVE_EVERY_S["starting"]) -> None:
         session.cancel(job, run_id)
         st.toast(f"Cancelling run {shown_id} at its next training step…")
     curves_row(state, f"dist_live_{run_id}")
+    if state.steps:
+        st.session_state["dist_live_drawn"] = run_id
     if state.results:
         st.dataframe(pd.DataFrame([{"model": MODEL_NAMES.get(r["model"], r["model"]), "seed": r["seed"], "test accuracy %": round(100 * r["accuracy"], 1),
                                     "macro-F1 %": round(100 * r["macro_f1"], 1), "agreement with teacher %": round(100 * r["agreement"], 1)}
