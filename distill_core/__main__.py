@@ -22,7 +22,7 @@ from .errors import DistillError, first_line, one_line
 from .paths import write_json
 from .experiments.base import ALPHA_MAX, ALPHA_MIN, T_MAX, T_MIN
 from .experiments.specs import (
-    ARCHITECTURES, DEVICES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, STUDENT_KINDS, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
+    ARCHITECTURES, DEVICES, DISTILL_PRESETS, EXPERIMENTS, INITS, LAYER_MAPS, STUDENT_KINDS, WORD_LR, DistillSpec, LayerExperimentSpec, SoftTargetSpec,
 )
 
 
@@ -86,7 +86,7 @@ def _distill_parser(sub, preset: str | None = None) -> None:
     _option(d, DistillSpec, "unlabelled_weight", type=float, help="weight of a transfer row's soft term, as a pseudo-labelled "
             "row's cross-entropy weighs 1 (None: batch means, the transfer rows get only the (1 - alpha) share)")
     _option(d, DistillSpec, "epochs")
-    _option(d, DistillSpec, "learning_rate", "--lr")
+    _option(d, DistillSpec, "learning_rate", "--lr", help=f"student learning rate; a BiLSTM / CNN student's is {WORD_LR:g} unless given")
     _seeds_option(d, DistillSpec)
     _option(d, DistillSpec, "max_train", type=int, help="cap on labelled training rows")
     _option(d, DistillSpec, "labels_per_class", type=int, help="labelled rows kept per class, drawn with a fixed seed (few labels, "
@@ -321,10 +321,19 @@ def cmd_purge(args) -> int:  # purge (issue 15): see disk.py
     return run(args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The options: a preset's values as defaults, and a word student's learning rate unless --lr is given."""
     args = build_parser().parse_args(argv)
     if getattr(args, "preset", None):  # again, with the preset's values as the defaults
         args = build_parser(args.preset).parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
+    if getattr(args, "student_kind", None) in STUDENT_KINDS[1:] and not any(a == "--lr" or a.startswith("--lr=") for a in given):
+        args.learning_rate = WORD_LR  # a word student's own default, as on the live page
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     try:
         return {"distill": cmd_distill, "soft-targets": cmd_soft_targets, "layers": cmd_layers, "tasks": cmd_tasks,
                 "omitted-class": cmd_omitted_class, "export": cmd_export, "check-data": cmd_check_data,

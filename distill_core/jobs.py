@@ -70,7 +70,7 @@ class JobState:
             pts.append({k: e[k] for k in ("step", "epoch", "loss", "hard_ce", "soft_kl_t2", "examples_per_s") if k in e})
             _thin(pts)
         elif kind == "eval":
-            self.evals.append({k: e[k] for k in ("phase", "epoch", "val_accuracy")})
+            self.evals.append({k: e[k] for k in ("phase", "step", "epoch", "val_accuracy") if k in e})
         elif kind == "result":
             self.results.append({k: v for k, v in e.items() if k != "kind"})
 

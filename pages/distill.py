@@ -32,7 +32,7 @@ from pages._ui import session
 from pages._ui.run_guard import RunGuard
 from pages._ui.guard import guarded, plain, query_choice, query_float, query_run_id
 from pages._ui.upload_panel import PreparedUpload, TaskChoice, pick_upload
-from pages._ui.student_choice import step_cost, student_choice
+from pages._ui.student_choice import learning_rates, step_cost, student_choice
 
 
 # The presets live in the spec layer, so the CLI's --preset quick and the Quick demo are the same run.
@@ -132,10 +132,16 @@ def _teacher_epochs(spec: DistillSpec) -> int:
     return TeacherConfig.for_task(spec.task if not spec.data_file else None, spec.teacher, spec.teacher_epochs).epochs
 
 
-def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict) -> float:
+def teacher_seconds(spec: DistillSpec, n_teacher: int, speed: dict) -> float:
+    """Fine-tuning the teacher: its epochs over every labelled training row (labels_per_class caps the students only)."""
+    return _teacher_epochs(spec) * n_teacher / speed["teacher"]
+
+
+def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict,
+                     n_teacher: int | None = None) -> float:
     students = 3 if n_transfer else 2  # the student on the teacher's labels trains only with transfer rows
     per_seed = spec.epochs * students * (n_train + n_transfer) / speed["student"] * step_cost(spec)  # word students: ~0.1
-    teacher = 0.0 if teacher_cached else _teacher_epochs(spec) * n_train / speed["teacher"]
+    teacher = 0.0 if teacher_cached else teacher_seconds(spec, n_teacher or n_train, speed)
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
 
@@ -235,8 +241,8 @@ def settings_form(preset: Preset) -> tuple[DistillSpec | None, str | None, Prepa
     st.markdown("**Training**")
     c1, c2, c3, c4, c5 = st.columns(5)
     epochs = c1.number_input("Epochs", 1, 20, value=preset.epochs, key=f"dist_epochs_{preset_key_now()}")
-    lr = c2.select_slider("Learning rate", [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], value=preset.learning_rate,
-                          key=f"dist_lr_{preset_key_now()}", format_func=lambda v: f"{v:g}")
+    rates, default_lr = learning_rates(student_kind, preset.learning_rate)  # a word student learns at higher rates
+    lr = c2.select_slider("Learning rate", rates, value=default_lr, key=f"dist_lr_{preset_key_now()}_{student_kind}", format_func=lambda v: f"{v:g}")
     seeds = c3.number_input("Seeds", 1, 5, value=preset.seeds, key=f"dist_seeds_{preset_key_now()}",
                             help="Each seed trains both students again: the spread shows what is noise.")
     per_class = c4.number_input("Labels per class (0 = all)", 0, 100_000, value=preset.labels_per_class or 0, step=5,
@@ -291,16 +297,19 @@ if spec is not None and job is not None:
             task_data = D.load_sample_task(spec.task)
             n_train = len(cap_rows(task_data.train, spec.max_train, [], spec.labels_per_class))  # the rows the run will keep
             n_transfer = min(len(task_data.transfer), spec.transfer_size or 10**9) if spec.use_transfer else 0
+            n_teacher = len(task_data.train)
         else:
             n_train, n_transfer = upload_table.sizes(spec) if upload_table is not None else (700, 0)
+            n_teacher = n_train
         from distill_core.teacher import teacher_is_cached
 
         cached = spec.teacher == "bundled" and spec.task is not None and teacher_is_cached(spec.task)
-        estimate = estimate_seconds(spec, n_train, n_transfer, cached, measured_speed(job.store.list(kind="distill", limit=20)))
+        speed = measured_speed(job.store.list(kind="distill", limit=20))
+        estimate = estimate_seconds(spec, n_train, n_transfer, cached, speed, n_teacher)
         st.caption(
             f"**{preset.label}**: {preset.blurb}. Estimated time on this machine: about {fmt_seconds(estimate)}"
             + ("" if cached or spec.teacher != "bundled" else ", including about "
-               f"{fmt_seconds(_teacher_epochs(spec) * n_train / DEFAULT_SPEED['teacher'])} to fine-tune the teacher the first time")
+               f"{fmt_seconds(teacher_seconds(spec, n_teacher, speed))} to fine-tune the teacher the first time")
             + ". Other runs in the queue come first."
         )
     except DistillError as exc:

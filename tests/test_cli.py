@@ -81,10 +81,9 @@ def test_intermediate_objectives_from_the_command_line(toy_csv, tmp_path, tiny_m
 
 
 def _parsed(*argv):
-    from distill_core.__main__ import build_parser
+    from distill_core.__main__ import parse_args
 
-    args = build_parser().parse_args(list(argv))
-    return build_parser(args.preset).parse_args(list(argv)) if args.preset else args
+    return parse_args(list(argv))
 
 
 def test_a_preset_sets_the_defaults_and_explicit_options_override_it():
@@ -96,6 +95,15 @@ def test_a_preset_sets_the_defaults_and_explicit_options_override_it():
     assert (workshop.seeds, workshop.epochs, workshop.transfer_size, workshop.learning_rate) == (w.seeds, w.epochs, w.transfer_size, w.learning_rate)
     mine = _parsed("distill", "--preset", "workshop", "--epochs", "7", "--lr", "2e-4")
     assert mine.epochs == 7 and mine.learning_rate == 2e-4 and mine.transfer_size == w.transfer_size
+
+
+def test_a_word_student_gets_its_own_learning_rate_unless_one_is_given():
+    from distill_core.experiments.specs import DISTILL_PRESETS, WORD_LR
+
+    assert _parsed("distill", "--preset", "quick", "--student-kind", "bilstm").learning_rate == WORD_LR
+    assert _parsed("distill", "--student-kind", "cnn", "--lr", "1e-3").learning_rate == 1e-3
+    assert _parsed("distill", "--student-kind", "cnn", "--lr=2e-3").learning_rate == 2e-3
+    assert _parsed("distill", "--preset", "quick").learning_rate == DISTILL_PRESETS["quick"].learning_rate  # transformer: unchanged
 
 
 def test_distill_with_transfer_rows_reports_the_student_on_the_teachers_labels(tmp_path, tiny_model):

@@ -187,6 +187,20 @@ def test_findings_are_read_from_the_reference_files_not_retyped(tmp_path):
     assert findings(tmp_path / "nowhere") == []
 
 
+def test_the_quick_findings_caveat_follows_its_file(tmp_path):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    path = folder / "quick-demo.json"
+    quick = {f.key: f for f in findings(folder)}["quick"]
+    assert "credit the transfer set" in quick.caveat and "nothing beyond the seed spread" in quick.caveat
+    data = json.loads(path.read_text())
+    for seed in data["results"]["distilled"]["per_seed"]:  # soft targets now 10 points above the top-class labels
+        seed["accuracy"] = data["results"]["pseudo"]["per_seed"][0]["accuracy"] + 0.10
+    path.write_text(json.dumps(data))
+    quick = {f.key: f for f in findings(folder)}["quick"]
+    assert "the soft targets add +10.0 points (beyond" in quick.caveat, quick.caveat
+
+
 def test_home_shows_every_finding_with_a_link_to_its_page():
     at = open_app()
     body = texts(at)

@@ -76,6 +76,16 @@ def test_run_pressed_after_an_interrupted_script_run_starts_nothing_and_restores
         time.sleep(0.5)
 
 
+def test_the_live_view_refreshes_every_second_only_until_its_first_curve():
+    from types import SimpleNamespace
+
+    from pages._ui.distill_results import LIVE_EVERY_S, live_every
+
+    queued, starting = SimpleNamespace(status="queued", steps={}), SimpleNamespace(status="running", steps={})
+    running = SimpleNamespace(status="running", steps={"distilled seed 0": [{"epoch": 0.1, "loss": 1.0}]})
+    assert live_every(starting) == 1.0 < live_every(queued) <= live_every(running) == LIVE_EVERY_S["running"]
+
+
 def test_no_layers_kept_is_explained_and_blocks_run(distill_env):
     at = open_distill()
     at.multiselect(key="dist_layers_pick").set_value([]).run()

@@ -47,8 +47,9 @@ def timing(step: Step) -> str:
     """The step's timing line, with the reference runs' recorded wall times filled in."""
     secs = _seconds_cached(_stamp())
     minutes = lambda name: f"{secs[name] / 60:.0f} minutes" if name in secs else "(no reference run shipped)"
+    seconds = lambda name: f"{secs[name]:.0f} s" if name in secs else "(no reference run shipped)"
     return step.timing.format(distill_minutes=minutes("sentiment-3layer.json"), soft_minutes=minutes("soft_targets_intents.json"),
-                              layers_minutes=minutes("layers-init.json"))
+                              layers_minutes=minutes("layers-init.json"), quick_seconds=seconds("quick-demo.json"))
 
 
 def reference_result(step: Step) -> str:

@@ -13,7 +13,9 @@ MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": C
 # The engine's display names, capitalised to start a label; the keys are the report's ("pseudo" only in newer runs).
 MODEL_NAMES = {key: display_name(key).capitalize() for key in ("teacher", *STUDENTS)}
 # attribution part -> (the bar it is written over, what it credits)
-GAIN_NOTES = {"transfer": ("pseudo", "teacher-labelled extra text"), "soft": ("distilled", "soft targets over that")}
+# Each step's gain over the bar to its left, above its bar; short, so that neighbouring notes never overlap on a
+# half-width chart (the table's gain column says the rest).
+GAIN_NOTES = {"transfer": ("pseudo", "extra text"), "soft": ("distilled", "soft targets")}
 
 
 def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figure:
@@ -43,26 +45,31 @@ def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figu
 
 
 def live_curves(steps: dict[str, list[dict]], evals: list[dict]) -> tuple[go.Figure, go.Figure]:
+    """Loss and validation accuracy by optimiser step: every student gets the same number of steps, while its epochs
+    differ (a hard-label student cycles a few labelled rows many times). Runs recorded without steps: by epoch."""
+    points = [p for pts in steps.values() for p in pts] + list(evals)
+    xkey = "step" if points and all("step" in p for p in points) else "epoch"
+    xtitle = "optimiser step (the same number for every student)" if xkey == "step" else "epoch"
     loss = go.Figure()
     palette = [COLOR_TEACHER_T1, COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, OKABE_ITO["sky"], OKABE_ITO["vermillion"]]
     for i, (phase, pts) in enumerate(steps.items()):
         if not pts:
             continue
         color = palette[i % len(palette)]
-        x = [p["epoch"] for p in pts]
+        x = [p[xkey] for p in pts]
         loss.add_scatter(x=x, y=[p["loss"] for p in pts], mode="lines", name=f"{phase}: total", line={"color": color})
         if phase.startswith("distilled"):
             loss.add_scatter(x=x, y=[p["hard_ce"] for p in pts], mode="lines", name=f"{phase}: hard CE", line={"color": color, "dash": "dot"})
             loss.add_scatter(x=x, y=[p["soft_kl_t2"] for p in pts], mode="lines", name=f"{phase}: T²·KL", line={"color": color, "dash": "dash"})
-    style(loss, "Training loss by phase (dotted: hard CE, dashed: T²·KL)", "epoch", "loss (nats)", height=340, legend="top", legend_rows=2)
+    style(loss, "Training loss by phase (dotted: hard CE, dashed: T²·KL)", xtitle, "loss (nats)", height=340, legend="top", legend_rows=2)
     acc = go.Figure()
     by_phase: dict[str, list[dict]] = {}
     for e in evals:
         by_phase.setdefault(e["phase"], []).append(e)
     for i, (phase, pts) in enumerate(by_phase.items()):
-        acc.add_scatter(x=[p["epoch"] for p in pts], y=[100 * p["val_accuracy"] for p in pts], mode="lines+markers", name=phase,
+        acc.add_scatter(x=[p[xkey] for p in pts], y=[100 * p["val_accuracy"] for p in pts], mode="lines+markers", name=phase,
                         line={"color": palette[i % len(palette)]})
-    style(acc, "Validation accuracy after each epoch", "epoch", "accuracy (%)", height=340, legend="top", legend_rows=2)
+    style(acc, "Validation accuracy during training", xtitle, "accuracy (%)", height=340, legend="top", legend_rows=2)
     return loss, acc
 
 
@@ -81,7 +88,8 @@ def accuracy_bars(report: DistillReport) -> go.Figure:
         gain, noise = parts[part]
         r = report.results[model]
         fig.add_annotation(x=MODEL_NAMES[model], y=100 * (r.mean("accuracy") + r.std("accuracy")), yanchor="bottom", showarrow=False,
-                           text=f"{100 * gain:+.1f} pts: {credit}<br>{SPREAD_WORDS[against_spread(gain, noise)]}", font={"size": 11})
+                           text=f"{100 * gain:+.1f}<br>{credit}" + ("" if against_spread(gain, noise) else "<br>(within spread)"), font={"size": 11},
+                           hovertext=f"{100 * gain:+.1f} points: {credit}, {SPREAD_WORDS[against_spread(gain, noise)]}")
     if parts:  # room above the bars for those notes; the ticks stop at 100
         fig.update_layout(yaxis_range=[0, 118], yaxis_tickvals=list(range(0, 101, 20)))
     return style(fig, f"Test accuracy (mean{' ± std over ' + str(seeds) + ' seeds' if seeds > 1 else ', 1 seed'})", "", "accuracy (%)", height=340, legend="none")

@@ -40,11 +40,12 @@ def curves_row(state, key: str) -> None:
         chart(acc, key=f"{key}_acc")
 
 
-# How often the live view refreshes (seconds): every 2 s while queued; every second once running, until the first
+# How often the live view refreshes (seconds): every 5 s while queued; every second once running, until the first
 # curve point, so that it shows at once; then every 3 s. Each refresh reruns the view on the server and redraws two
 # Plotly charts in the browser: refreshed every second, the Quick demo took 71 s from Run to its end in the browser,
-# every 3 s 53 s (2 cores, bench/preset_wall_times.py).
-LIVE_EVERY_S = {"queued": 2.0, "starting": 1.0, "running": 3.0}
+# every 3 s 53 s (2 cores, bench/preset_wall_times.py). Queued views refresh seldom: in a workshop most views wait,
+# and with four live views open the temperature page took 1.62x its idle time, 1.39x with none (concurrent_sessions.py).
+LIVE_EVERY_S = {"queued": 5.0, "starting": 1.0, "running": 3.0}
 
 
 def live_every(state) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from distill_core.experiments.specs import STUDENT_KINDS
+from distill_core.experiments.specs import STUDENT_KINDS, WORD_LR
 
 KEY = "dist_student_kind"  # "dist_" so the page's Reset clears it with the rest
 LABELS = {
@@ -31,6 +31,18 @@ NOT_USED = ("The teacher layers, architecture and intermediate objectives below 
 STEP_COST = {"bilstm": 0.1, "cnn": 0.1}
 
 
+# Learning rates the page offers; a word student starts at its own default (distill_core.experiments.specs.WORD_LR).
+LEARNING_RATES = {"transformer": [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], "word": [5e-4, 1e-3, 2e-3, 3e-3, 5e-3]}
+
+
+def learning_rates(kind: str, preset_lr: float) -> tuple[list[float], float]:
+    """(the learning rates offered for this student kind, the default among them)."""
+    if kind in STEP_COST:
+        return LEARNING_RATES["word"], WORD_LR
+    rates = LEARNING_RATES["transformer"]
+    return rates, preset_lr if preset_lr in rates else rates[-1]
+
+
 def step_cost(spec) -> float:
     """A step of the spec's student against a 3-layer transformer's, for the page's time estimate."""
     if spec.student_kind in STEP_COST:
@@ -40,10 +52,9 @@ def step_cost(spec) -> float:
 
 def student_choice() -> str:
     """The student kind picked (a DistillSpec.student_kind), with a line on what it is."""
-    if KEY not in st.session_state:
-        from_link = st.query_params.get("student")
-        st.session_state[KEY] = from_link if from_link in STUDENT_KINDS else STUDENT_KINDS[0]
-    kind = st.selectbox("Student", list(STUDENT_KINDS), format_func=LABELS.get, key=KEY,
+    from_link = st.query_params.get("student")  # the default; the user's choice, in session state, wins
+    default = from_link if from_link in STUDENT_KINDS else STUDENT_KINDS[0]
+    kind = st.selectbox("Student", list(STUDENT_KINDS), format_func=LABELS.get, key=KEY, index=list(STUDENT_KINDS).index(default),
                         help="Every student kind gets the same four-way comparison: teacher, hard labels, the teacher's "
                              "labels, distilled.")
     if kind == STUDENT_KINDS[0]:
