@@ -285,6 +285,12 @@ class _Spare:
     lock = threading.Lock()
     wanted = False
     current = None  # (child, tasks, events, cancel) or None
+    settings = None  # what the spare was started with (_settings()): a job with other settings starts its own child
+
+
+def _settings() -> tuple:
+    """The settings a training child takes at its start: niceness, the thread and scheduling variables."""
+    return train_nice(), os.environ.get("DISTILL_LAB_TRAIN_THREADS", ""), os.environ.get("DISTILL_LAB_TRAIN_SCHED", "")
 
 
 def keep_spare(on: bool = True) -> None:
@@ -315,15 +321,18 @@ def _start_spare() -> None:
         ctx = mp.get_context("spawn")
         tasks, events, cancel = ctx.Queue(), ctx.Queue(), ctx.Event()
         child = _new_child(ctx, _spare_main, (tasks, events, cancel, SPARE_PRELOAD), train_nice())
-        _Spare.current = (child, tasks, events, cancel)
+        _Spare.current, _Spare.settings = (child, tasks, events, cancel), _settings()
 
 
 def _take_spare():
-    """The spare child, handed to one job (None when there is none alive)."""
+    """The spare child, handed to one job (None when there is none alive, or it was started with other settings)."""
     with _Spare.lock:
         spare, _Spare.current = _Spare.current, None
-    if spare is not None and not spare[0].is_alive():
-        _stop(spare[0])
+        stale = _Spare.settings != _settings()
+    if spare is not None and (stale or not spare[0].is_alive()):
+        if spare[0].is_alive():
+            spare[1].put(None)
+        _stop(spare[0], wait_s=2.0)
         return None
     return spare
 

@@ -434,6 +434,10 @@ def test_the_training_child_yields_the_cores_to_the_server(lab_home, monkeypatch
         assert (runner.store.get(run_id).child_pid == spare_pid) if spare else True  # the job ran in the spare
         if spare:  # and a new spare waits for the next job
             assert job_process._Spare.current is not None and job_process._Spare.current[0].pid != spare_pid
+            monkeypatch.setenv("DISTILL_LAB_TRAIN_THREADS", "1")  # settings changed since the spare started: not used
+            second = job_process._Spare.current[0].pid
+            state = runner.wait(runner.submit({"name": "priority"}), 120)
+            assert state.report["threads"] == 1 and runner.store.get(max(r.id for r in runner.store.list())).child_pid != second
     finally:
         job_process.keep_spare(False)
         runner.shutdown()
