@@ -17,6 +17,9 @@ os.environ["DISTILL_LAB_HOME"] = tempfile.mkdtemp(prefix="distill-lab-tests-")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # The app prepares the sample tasks' teachers at start (minutes of fine-tuning): not in tests, unless one opts in.
 os.environ.setdefault("DISTILL_LAB_PREPARE", "0")
+# No spare training child in the tests' processes: a spare still importing torch and transformers would delay the
+# tests' seconds-long jobs past their time limits. tests/test_jobs.py turns it on where it tests it.
+os.environ.setdefault("DISTILL_LAB_SPARE_CHILD", "0")
 
 
 def tiny_bert_config(num_labels: int = 3, layers: int = 2, hidden: int = 32, heads: int = 2):

@@ -13,9 +13,9 @@ MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": C
 # The engine's display names, capitalised to start a label; the keys are the report's ("pseudo" only in newer runs).
 MODEL_NAMES = {key: display_name(key).capitalize() for key in ("teacher", *STUDENTS)}
 # attribution part -> (the bar it is written over, what it credits)
-# Each step's gain over the bar to its left, above its bar; short, so that neighbouring notes never overlap on a
-# half-width chart (the table's gain column says the rest).
-GAIN_NOTES = {"transfer": ("pseudo", "extra text"), "soft": ("distilled", "soft targets")}
+# Each step's gain over the row (bar) before it: (model, what the table credits it to, the bar's short label). The
+# bars' notes are short, so that neighbours never overlap on a half-width chart; the table says the rest.
+GAIN_NOTES = {"transfer": ("pseudo", "teacher-labelled extra text", "extra text"), "soft": ("distilled", "soft targets over that", "soft targets")}
 
 
 def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figure:
@@ -84,11 +84,11 @@ def accuracy_bars(report: DistillReport) -> go.Figure:
     seeds = len(report.results["distilled"].per_seed)
     fig.update_layout(yaxis_range=[0, 100])
     parts = report.attribution()
-    for part, (model, credit) in (GAIN_NOTES.items() if parts else ()):  # each step's gain over the bar to its left
+    for part, (model, credit, short) in (GAIN_NOTES.items() if parts else ()):  # each step's gain over the bar to its left
         gain, noise = parts[part]
         r = report.results[model]
         fig.add_annotation(x=MODEL_NAMES[model], y=100 * (r.mean("accuracy") + r.std("accuracy")), yanchor="bottom", showarrow=False,
-                           text=f"{100 * gain:+.1f}<br>{credit}" + ("" if against_spread(gain, noise) else "<br>(within spread)"), font={"size": 11},
+                           text=f"{100 * gain:+.1f}<br>{short}" + ("" if against_spread(gain, noise) else "<br>(within spread)"), font={"size": 11},
                            hovertext=f"{100 * gain:+.1f} points: {credit}, {SPREAD_WORDS[against_spread(gain, noise)]}")
     if parts:  # room above the bars for those notes; the ticks stop at 100
         fig.update_layout(yaxis_range=[0, 118], yaxis_tickvals=list(range(0, 101, 20)))

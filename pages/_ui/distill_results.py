@@ -92,7 +92,7 @@ def gain_cells(report: DistillReport) -> dict[str, str]:
     if parts is None:
         return {}
     cell = lambda gain, noise, credit: f"{100 * gain:+.1f} ({credit}, {SPREAD_WORDS[against_spread(gain, noise)]})"
-    return {model: cell(*parts[part], credit) for part, (model, credit) in GAIN_NOTES.items()}
+    return {model: cell(*parts[part], credit) for part, (model, credit, _) in GAIN_NOTES.items()}
 
 
 def results_frame(report: DistillReport) -> pd.DataFrame:
