@@ -296,10 +296,12 @@ def _settings() -> tuple:
 def keep_spare(on: bool = True) -> None:
     """Keep a spare child ready from now on (the app's choice; ``DISTILL_LAB_SPARE_CHILD=0`` refuses)."""
     _Spare.wanted = on and os.environ.get("DISTILL_LAB_SPARE_CHILD", "1").strip() != "0"
+    spare = None if _Spare.wanted else _take_spare()
     if _Spare.wanted:
         _start_spare()
-    else:
-        _drop_spare()
+    elif spare is not None:  # a live one with the current settings (_take_spare has stopped any other)
+        spare[1].put(None)
+        _stop(spare[0], wait_s=2.0)
 
 
 def _new_child(ctx, target, args, nice: int):
@@ -335,13 +337,6 @@ def _take_spare():
         _stop(spare[0], wait_s=2.0)
         return None
     return spare
-
-
-def _drop_spare() -> None:
-    spare = _take_spare()
-    if spare is not None:
-        spare[1].put(None)
-        _stop(spare[0], wait_s=2.0)
 
 
 def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event, on_start=None) -> dict:
