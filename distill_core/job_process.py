@@ -179,15 +179,11 @@ def _settle(parent_pid: int, nice: int) -> None:
     _set_threads(train_threads(idle_scheduled=_set_idle_scheduling()))
 
 
-def _child_main(run_fn: RunFn, spec, call: dict, events, cancel, parent_pid: int, nice: int) -> None:
-    """In the child: run, stream every event to the parent, end with ("done", dict) or ("error", status, reason)."""
-    _settle(parent_pid, nice)
-    _run_and_report(run_fn, spec, call, events, cancel)
-
-
-def _spare_main(tasks, events, cancel, preload: tuple[str, ...], parent_pid: int, nice: int) -> None:
-    """A spare child: import what jobs need, then wait for one job (None: exit) and run it as _child_main does."""
+def _child_main(tasks, events, cancel, preload: tuple[str, ...], parent_pid: int, nice: int) -> None:
+    """In a training child: settle, import ``preload`` (a spare's head start), then wait for one job (None: exit),
+    run it, stream every event to the parent and end with ("done", dict) or ("error", status, reason)."""
     import importlib
+    import pickle
 
     _settle(parent_pid, nice)
     for name in preload:
@@ -198,11 +194,7 @@ def _spare_main(tasks, events, cancel, preload: tuple[str, ...], parent_pid: int
     task = tasks.get()
     if task is None:
         return
-    run_fn, spec, call = task
-    _run_and_report(run_fn, spec, call, events, cancel)
-
-
-def _run_and_report(run_fn: RunFn, spec, call: dict, events, cancel) -> None:
+    run_fn, spec, call = pickle.loads(task)
     try:
         report = run_fn(spec, on_event=lambda e: events.put(("event", e)), cancel=cancel, **call)
         events.put(("done", as_dict(report)))
@@ -304,26 +296,25 @@ def keep_spare(on: bool = True) -> None:
         _stop(spare[0], wait_s=2.0)
 
 
-def _new_child(ctx, target, args, nice: int):
-    child = ctx.Process(target=_current(target), args=(*args, os.getpid(), nice), daemon=True)
+def _spawn(preload: tuple[str, ...]) -> tuple:
+    """A training child waiting for its job: (child, tasks, events, cancel)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    tasks, events, cancel, nice = ctx.Queue(), ctx.Queue(), ctx.Event(), train_nice()
+    child = ctx.Process(target=_current(_child_main), args=(tasks, events, cancel, preload, os.getpid(), nice), daemon=True)
     _start_without_script(child)
     try:
         os.setpriority(os.PRIO_PROCESS, child.pid, nice)  # now, so that its imports already yield to the pages
     except OSError:
         pass
-    return child
+    return child, tasks, events, cancel
 
 
 def _start_spare() -> None:
-    import multiprocessing as mp
-
     with _Spare.lock:
-        if _Spare.current is not None and _Spare.current[0].is_alive():
-            return
-        ctx = mp.get_context("spawn")
-        tasks, events, cancel = ctx.Queue(), ctx.Queue(), ctx.Event()
-        child = _new_child(ctx, _spare_main, (tasks, events, cancel, SPARE_PRELOAD), train_nice())
-        _Spare.current, _Spare.settings = (child, tasks, events, cancel), _settings()
+        if _Spare.current is None or not _Spare.current[0].is_alive():
+            _Spare.current, _Spare.settings = _spawn(SPARE_PRELOAD), _settings()
 
 
 def _take_spare():
@@ -344,19 +335,14 @@ def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.
     ``on_start(pid)`` once it exists.
 
     A failure there raises JobEnded here; cancel set here stops the child within about GRACE_S."""
-    import multiprocessing as mp
+    from multiprocessing.reduction import ForkingPickler
 
     # Streamlit re-imports edited modules of the app while the server runs: this runner may hold the old
-    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones.
-    run_fn, spec = _current(run_fn), _current_spec(spec)
-    spare = _take_spare()
-    if spare is not None:
-        child, tasks, events, child_cancel = spare
-        tasks.put((run_fn, spec, call))
-    else:
-        ctx = mp.get_context("spawn")
-        events, child_cancel = ctx.Queue(), ctx.Event()
-        child = _new_child(ctx, _child_main, (run_fn, spec, call, events, child_cancel), train_nice())
+    # function and class objects, which pickle refuses ("not the same object as ..."). Send the current ones,
+    # pickled here: a queue pickles in a background thread, where a refusal would only be printed.
+    task = bytes(ForkingPickler.dumps((_current(run_fn), _current_spec(spec), call)))
+    child, tasks, events, child_cancel = _take_spare() or _spawn(())
+    tasks.put(task)
     if on_start is not None:
         on_start(child.pid)
     ended_well = False
@@ -367,6 +353,7 @@ def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.
     finally:
         _stop(child, wait_s=10.0 if ended_well else 0.0)
         events.close()
+        tasks.close()
         if _Spare.wanted:
             _start_spare()  # for the next job, now that this one has left the cores
 

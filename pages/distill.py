@@ -137,11 +137,10 @@ def teacher_seconds(spec: DistillSpec, n_teacher: int, speed: dict) -> float:
     return _teacher_epochs(spec) * n_teacher / speed["teacher"]
 
 
-def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict,
-                     n_teacher: int | None = None) -> float:
+def estimate_seconds(spec: DistillSpec, n_train: int, n_transfer: int, teacher_cached: bool, speed: dict, n_teacher: int) -> float:
     students = 3 if n_transfer else 2  # the student on the teacher's labels trains only with transfer rows
     per_seed = spec.epochs * students * (n_train + n_transfer) / speed["student"] * step_cost(spec)  # word students: ~0.1
-    teacher = 0.0 if teacher_cached else teacher_seconds(spec, n_teacher or n_train, speed)
+    teacher = 0.0 if teacher_cached else teacher_seconds(spec, n_teacher, speed)
     inference = (n_train + n_transfer) / (speed["teacher"] * 6)
     return teacher + inference + per_seed * len(spec.seeds) + 15
 

@@ -1,16 +1,17 @@
 """A Run button that never starts a run from settings a cut-short script run left behind.
 
-Measured on Streamlit 1.67: Run pressed while the page was still rerunning after another click (within a
-second; longer on a busy server) started, in 2 of 7 tries, a run at T = 0.5, alpha = 0 and without the
-transfer set: the interrupted run dropped the state of the widgets it had not reached, and they came back at
-their first option. So a page marks each script run begun / completed, keeps the settings of the last
-completed run, and when Run arrives right after an interrupted run, puts those settings back and asks for
-the press again instead of starting anything.
+On Streamlit 1.67 a Run pressed while the page was still rerunning after another click (within a second;
+longer on a busy server) now and then started a run at T = 0.5, alpha = 0 and without the transfer set: the
+widgets had come back at their first option. Declaring every default in the widget's own call
+(pages/distill.py: ``initial``) is the fix that held; this guard is the second line. A page marks each
+script run begun / its settings drawn, keeps the settings of the last run that drew them all, and when Run
+arrives right after a run that did not, puts those settings back and asks for the press again instead of
+starting anything.
 
     guard = RunGuard("dist")         # at the top of the page, before its widgets
-    st.button("Run", on_click=guard.pressed, ...)
+    run_clicked = st.button("Run", on_click=guard.pressed, ...)
+    guard.completed()                 # once every setting has been drawn (right after the Run button)
     if run_clicked and not guard.refused(): ...   # where the page submits
-    guard.completed()                 # at the very end of the page
 """
 
 from __future__ import annotations
