@@ -46,22 +46,29 @@ def test_a_gain_from_the_extra_text_is_credited_to_it_not_to_the_soft_targets():
     assert r.outcome() == "same"  # soft targets over the teacher's argmax labels: within the spread, so no green verdict
     verdict = r.verdict()
     assert verdict.startswith("The distilled student scores 87.0% against 80.5% for the same student on hard labels alone (+6.5 points)")
-    assert "Soft targets made no clear difference over the teacher's top-class labels: 86.5% on the teacher's argmax labels" in verdict
-    assert "teacher-labelled extra text: +6.0 points, beyond the spread" in verdict
-    assert "soft targets over that: +0.5 points, within the spread" in verdict
-    assert "Credit the transfer set" in verdict
+    assert ("Credit the teacher-labelled extra text, not the soft targets. On the teacher's top-class labels of that text, "
+            "the same student scores 86.5%: +6.0 points over hard labels, beyond the spread (0.7). "
+            "The soft targets add +0.5 points over those labels, within the spread (0.7).") in verdict
+    assert "teacher-labelled extra text: +6.0 points, beyond the spread" in r.attribution_line()
+    assert "soft targets over that: +0.5 points, within the spread" in r.attribution_line()
+
+
+def test_with_one_seed_no_gain_is_called_beyond_or_within_a_spread():
+    r = _attributed([0.52], [0.70], [0.703])
+    assert r.attribution_line() == "teacher-labelled extra text: +18.0 points (one seed); soft targets over that: +0.3 points (one seed)"
+    assert "Credit" not in r.verdict() and "spread (" not in r.verdict() and "With one seed there is no spread" in r.verdict()
 
 
 def test_soft_targets_beyond_the_spread_over_the_teachers_labels_are_distillation_helping():
     r = _attributed([0.80, 0.81], [0.82, 0.83], [0.88, 0.89])
     assert r.outcome() == "helped" and r.verdict().startswith("Distillation helped")
     assert "soft targets over that: +6.0 points, beyond the spread" in r.attribution_line()
-    assert "Credit the transfer set" not in r.verdict()
+    assert "Credit" not in r.verdict()
 
 
 def test_no_gain_anywhere_says_so():
     r = _attributed([0.80, 0.82], [0.80, 0.82], [0.81, 0.81])
-    assert r.outcome() == "same" and "Credit the transfer set" not in r.verdict()
+    assert r.outcome() == "same" and "Credit" not in r.verdict()
     assert r.attribution_line().count("within the spread") == 2
 
 

@@ -122,8 +122,16 @@ class DistillReport(ReportBase):
         parts = self.attribution()
         if parts is None:
             return ""
-        say = lambda gain, noise: f"{100 * gain:+.1f} points, {SPREAD_WORDS[against_spread(gain, noise)]} ({100 * noise:.1f})"
-        return f"teacher-labelled extra text: {say(*parts['transfer'])}; soft targets over that: {say(*parts['soft'])}"
+        return f"teacher-labelled extra text: {self._said(*parts['transfer'])}; soft targets over that: {self._said(*parts['soft'])}"
+
+    def _one_seed(self) -> bool:
+        return len(self.results["distilled"].per_seed) < 2
+
+    def _said(self, gain: float, noise: float, over: str = "") -> str:
+        """"+4.1 points{over}, beyond the spread (1.0)"; with one seed only the gain, as there is no spread to judge it by."""
+        if self._one_seed():
+            return f"{100 * gain:+.1f} points{over} (one seed)"
+        return f"{100 * gain:+.1f} points{over}, {SPREAD_WORDS[against_spread(gain, noise)]} ({100 * noise:.1f})"
 
     def _gain(self) -> tuple[float, float]:
         """(what the soft targets added, the seed spread it is judged against): over the same student on the teacher's
@@ -160,8 +168,7 @@ class DistillReport(ReportBase):
         elif ref is not b:  # the gain over hard labels comes first: it is what a room sees in the table
             over_hard = d.mean("accuracy") - b.mean("accuracy")
             parts.append(f"The distilled student scores {pct(d)} against {pct(b)} for the same student on hard labels alone "
-                         f"({100 * over_hard:+.1f} points). Soft targets made no clear difference over the teacher's top-class "
-                         f"labels: {pct(ref)} {on_ref}, within the seed spread ({100 * noise:.1f} points).")
+                         f"({100 * over_hard:+.1f} points).")  # the credit sentence says where those points come from
         else:
             parts.append(f"Distillation made no clear difference: {pct(d)} distilled vs {pct(ref)} {on_ref}, "
                          f"within the seed spread ({100 * noise:.1f} points).")
@@ -182,10 +189,12 @@ class DistillReport(ReportBase):
         report cannot tell)."""
         parts = self.attribution()
         if parts is not None:
-            line = (f"Over hard labels ({100 * baseline.mean('accuracy'):.1f}%), {self.attribution_line()}.")
-            if against_spread(*parts["transfer"]) == 1 and against_spread(*parts["soft"]) != 1:
-                line += " Credit the transfer set: the teacher's top class on the extra text gives that gain without soft targets."
-            return line
+            if not self._one_seed() and against_spread(*parts["transfer"]) == 1 and against_spread(*parts["soft"]) != 1:
+                pseudo = 100 * self.results["pseudo"].mean("accuracy")
+                return (f"Credit the teacher-labelled extra text, not the soft targets. On the teacher's top-class labels "
+                        f"of that text, the same student scores {pseudo:.1f}%: {self._said(*parts['transfer'], ' over hard labels')}. "
+                        f"The soft targets add {self._said(*parts['soft'], ' over those labels')}.")
+            return f"Over hard labels ({100 * baseline.mean('accuracy'):.1f}%), {self.attribution_line()}."
         if self.task.get("transfer_used") == 0:
             return ("No transfer set: every student saw the same labelled rows, so there is no teacher-labelled extra text "
                     "to separate from the soft targets.")
