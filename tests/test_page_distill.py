@@ -87,6 +87,25 @@ def test_the_live_view_refreshes_every_second_only_until_its_first_curve():
     assert live_every(queued) == LIVE_EVERY_S["queued"] >= live_every(running)  # a queued view has little to show
 
 
+def test_live_curves_colour_each_student_as_its_bar_with_one_legend_entry_each():
+    from pages._ui.distill_figures import MODEL_COLORS, MODEL_NAMES, live_curves
+
+    pts = lambda: [{"step": s, "loss": 1.0 / s, "hard_ce": 0.5, "soft_kl_t2": 0.4} for s in (1, 2, 3)]
+    steps = {f"{m} seed {seed}": pts() for seed in (0, 1) for m in ("baseline", "pseudo", "distilled")}
+    evals = [{"phase": f"{m} seed {seed}", "step": 3, "val_accuracy": 0.7} for seed in (0, 1) for m in ("baseline", "distilled")]
+    loss, acc = live_curves(steps, evals)
+    legend = [t.name for t in loss.data if t.showlegend]
+    assert legend == [MODEL_NAMES["baseline"], MODEL_NAMES["pseudo"], MODEL_NAMES["distilled"],
+                      MODEL_NAMES["distilled"] + ": hard CE", MODEL_NAMES["distilled"] + ": T²·KL"]
+    assert len(loss.data) == 8  # a total per student and seed, and the distilled student's two terms for its first seed
+    for trace in loss.data:
+        model = next(k for k in ("baseline", "pseudo", "distilled") if trace.name.startswith(MODEL_NAMES[k]))
+        assert trace.line.color == MODEL_COLORS[model]
+    assert [t.line.width for t in acc.data] == [2.5, 2.5, 1, 1] and [t.showlegend for t in acc.data] == [True, True, False, False]
+    other, _ = live_curves({"teacher fine-tune": pts()}, [])  # a phase of another form keeps its own name
+    assert other.data[0].name == "teacher fine-tune"
+
+
 def test_no_layers_kept_is_explained_and_blocks_run(distill_env):
     at = open_distill()
     at.multiselect(key="dist_layers_pick").set_value([]).run()
@@ -170,3 +189,6 @@ def test_a_report_from_before_the_pseudo_label_student_still_renders(distill_env
     assert list(at.dataframe[0].value["model"]) == ["Teacher", "Student, hard labels", "Student, distilled"]
     verdict = [e.value for e in [*at.success, *at.info] if e.value.startswith("Distillation")]
     assert len(verdict) == 1 and "mixes the teacher-labelled extra text with the soft targets" in verdict[0]
+    # the past-runs table shows a dash for the student this run has none of, not "None"
+    row = at.dataframe[-1].value.iloc[0]
+    assert row["teacher's labels %"] == "–" and row["distilled %"] == "85.9", row.to_dict()

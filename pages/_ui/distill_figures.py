@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 
 from distill_core.experiments.base import against_spread, display_name
 from distill_core.experiments.comparison import SPREAD_WORDS, STUDENTS, DistillReport
 from pages._ui.guard import plotly_text
-from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_PSEUDO, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, OKABE_ITO, style
+from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_PSEUDO, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, style
 
 MODEL_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": COLOR_PSEUDO, "distilled": COLOR_SOFT}
 # The engine's display names, capitalised to start a label; the keys are the report's ("pseudo" only in newer runs).
@@ -44,32 +46,58 @@ def layer_diagram(n_teacher: int, kept: list[int], random_init: bool) -> go.Figu
     return style(fig, title, "", "", height=60 + 42 * n_teacher, legend="none")
 
 
+PHASE = re.compile(r"^(?P<model>\w+) seed (?P<seed>\d+)$")  # the engine's phase names: "distilled seed 1"
+
+
+def _phase(phase: str) -> tuple[str | None, int]:
+    """("distilled", 1) from "distilled seed 1"; (None, 0) for a name of another form."""
+    m = PHASE.match(phase)
+    return (m["model"], int(m["seed"])) if m and m["model"] in MODEL_COLORS else (None, 0)
+
+
+def _seed_line(model: str | None, seed: int, first_seed: int, dash: str = "solid") -> dict:
+    """The same colour as the model's bar in the results; the first seed drawn bold, later seeds thin."""
+    return {"color": MODEL_COLORS.get(model, COLOR_NEUTRAL), "width": 2.5 if seed == first_seed else 1, "dash": dash}
+
+
 def live_curves(steps: dict[str, list[dict]], evals: list[dict]) -> tuple[go.Figure, go.Figure]:
     """Loss and validation accuracy by optimiser step: every student gets the same number of steps, while its epochs
-    differ (a hard-label student cycles a few labelled rows many times). Runs recorded without steps: by epoch."""
+    differ (a hard-label student cycles a few labelled rows many times). Runs recorded without steps: by epoch.
+
+    One colour per student (the results' bar colours), one legend entry per student: later seeds are thin lines in
+    the same colour. The distilled student's two loss terms are drawn for its first seed only."""
     points = [p for pts in steps.values() for p in pts] + list(evals)
     xkey = "step" if points and all("step" in p for p in points) else "epoch"
     xtitle = "optimiser step (the same number for every student)" if xkey == "step" else "epoch"
-    loss = go.Figure()
-    palette = [COLOR_TEACHER_T1, COLOR_HARD, COLOR_SOFT, COLOR_STUDENT, OKABE_ITO["sky"], OKABE_ITO["vermillion"]]
-    for i, (phase, pts) in enumerate(steps.items()):
+    seeds = [_phase(name)[1] for name in [*steps, *(e["phase"] for e in evals)] if _phase(name)[0]]
+    first_seed = min(seeds) if seeds else 0
+    loss, acc = go.Figure(), go.Figure()
+    shown: set[tuple[str, str]] = set()
+
+    def add(fig, name, x, y, model, seed, suffix="", dash="solid", mode="lines"):
+        label = (MODEL_NAMES[model] if model else name) + suffix
+        fig.add_scatter(x=x, y=y, mode=mode, name=label, legendgroup=label, showlegend=(id(fig), label) not in shown,
+                        line=_seed_line(model, seed, first_seed, dash), marker={"size": 6 if seed == first_seed else 4},
+                        hovertemplate=f"{label}{f', seed {seed}' if model else ''}<br>%{{x}}: %{{y:.3g}}<extra></extra>")
+        shown.add((id(fig), label))
+
+    for name, pts in steps.items():
         if not pts:
             continue
-        color = palette[i % len(palette)]
+        model, seed = _phase(name)
         x = [p[xkey] for p in pts]
-        loss.add_scatter(x=x, y=[p["loss"] for p in pts], mode="lines", name=f"{phase}: total", line={"color": color})
-        if phase.startswith("distilled"):
-            loss.add_scatter(x=x, y=[p["hard_ce"] for p in pts], mode="lines", name=f"{phase}: hard CE", line={"color": color, "dash": "dot"})
-            loss.add_scatter(x=x, y=[p["soft_kl_t2"] for p in pts], mode="lines", name=f"{phase}: T²·KL", line={"color": color, "dash": "dash"})
-    style(loss, "Training loss by phase (dotted: hard CE, dashed: T²·KL)", xtitle, "loss (nats)", height=340, legend="top", legend_rows=2)
-    acc = go.Figure()
+        add(loss, name, x, [p["loss"] for p in pts], model, seed)
+        if model == "distilled" and seed == first_seed:
+            add(loss, name, x, [p["hard_ce"] for p in pts], model, seed, ": hard CE", "dot")
+            add(loss, name, x, [p["soft_kl_t2"] for p in pts], model, seed, ": T²·KL", "dash")
+    style(loss, "Training loss (thin lines: further seeds)", xtitle, "loss (nats)", height=380, legend="top", legend_rows=3)
     by_phase: dict[str, list[dict]] = {}
     for e in evals:
         by_phase.setdefault(e["phase"], []).append(e)
-    for i, (phase, pts) in enumerate(by_phase.items()):
-        acc.add_scatter(x=[p[xkey] for p in pts], y=[100 * p["val_accuracy"] for p in pts], mode="lines+markers", name=phase,
-                        line={"color": palette[i % len(palette)]})
-    style(acc, "Validation accuracy during training", xtitle, "accuracy (%)", height=340, legend="top", legend_rows=2)
+    for name, pts in by_phase.items():
+        model, seed = _phase(name)
+        add(acc, name, [p[xkey] for p in pts], [100 * p["val_accuracy"] for p in pts], model, seed, mode="lines+markers")
+    style(acc, "Validation accuracy (thin lines: further seeds)", xtitle, "accuracy (%)", height=380, legend="top", legend_rows=3)
     return loss, acc
 
 

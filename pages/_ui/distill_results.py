@@ -83,7 +83,9 @@ def show_live(run_id: int, every: float = LIVE_EVERY_S["starting"]) -> None:
     if state.results:
         st.dataframe(pd.DataFrame([{"model": MODEL_NAMES.get(r["model"], r["model"]), "seed": r["seed"], "test accuracy %": round(100 * r["accuracy"], 1),
                                     "macro-F1 %": round(100 * r["macro_f1"], 1), "agreement with teacher %": round(100 * r["agreement"], 1)}
-                                   for r in state.results]), hide_index=True, width="stretch")
+                                   for r in state.results]), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                    for c in ("test accuracy %", "macro-F1 %", "agreement with teacher %")})
 
 
 def gain_cells(report: DistillReport) -> dict[str, str]:
@@ -183,12 +185,14 @@ def show_past_runs(task_key: str | None) -> None:
     for r in runs:
         rep = (r.metrics or {}).get("results") or {}
         acc = {k: 100 * sum(m["accuracy"] for m in v["per_seed"]) / len(v["per_seed"]) for k, v in rep.items() if v.get("per_seed")}
+        # text, so that a run without a student of some kind (no transfer set, or one from before that student; a
+        # failed run) shows a dash: st.dataframe writes "None" for a missing number and has no placeholder (1.67)
+        score = lambda key: f"{acc[key]:.1f}" if key in acc else "–"
         rows.append({
             "run": r.public_id, "status": r.status, "when": pd.Timestamp(r.created, unit="s").strftime("%Y-%m-%d %H:%M"),
             "T": r.config.get("temperature"), "alpha": r.config.get("alpha"), "teacher layers": layer_list(r.config.get("student_layers")),
-            "seeds": len(r.config.get("seeds", [])), "teacher %": round(acc.get("teacher", float("nan")), 1),
-            "hard-label %": round(acc.get("baseline", float("nan")), 1), "teacher's labels %": round(acc.get("pseudo", float("nan")), 1),
-            "distilled %": round(acc.get("distilled", float("nan")), 1),
+            "seeds": len(r.config.get("seeds", [])), "teacher %": score("teacher"),
+            "hard-label %": score("baseline"), "teacher's labels %": score("pseudo"), "distilled %": score("distilled"),
             "note": (r.error or "")[:80],
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
