@@ -186,6 +186,23 @@ def test_frontier_points_merge_the_shared_teacher_and_use_measured_latency():
     assert not unmatched["latency_source"].eq("measured on this machine").any()
 
 
+def test_a_run_with_a_student_on_the_teachers_labels_puts_it_on_the_frontier_and_in_the_count():
+    report = fake_report([0, 2, 4], 0.90, [0.80, 0.81], [0.865, 0.875], (10.0, 5.0))
+    report["results"]["pseudo"] = {**report["results"]["baseline"], "name": "pseudo",
+                                   "per_seed": [{"accuracy": a, "seed": i} for i, a in enumerate([0.86, 0.87])]}
+    entries = [TR.RunEntry("run new", "store", report, 1), TR.RunEntry("ref: old", "reference", fake_report([0], 0.9, [0.7], [0.8]))]
+    df = TR.frontier_points(entries)
+    pseudo = df[df["model"] == "pseudo"]
+    assert list(pseudo["name"]) == ["3-layer student, teacher's labels"] and pseudo.iloc[0]["accuracy"] == pytest.approx(0.865)
+    assert TR.distilled_vs_hard(df) == [1, 1]  # both runs: distilled beyond the spread over hard labels
+    assert TR.distilled_vs_hard(df, "pseudo") == [0]  # only the new run has the student that isolates the soft targets
+    broken = fake_report([0], 0.9, [0.7], [0.8])
+    broken["results"]["pseudo"] = {"per_seed": "not a list"}
+    from distill_core.tradeoffs.frontier import is_distill_report
+
+    assert not is_distill_report(broken) and is_distill_report(fake_report([0], 0.9, [0.7], [0.8]))
+
+
 def test_frontier_of_nothing_is_an_empty_frame():
     df = TR.frontier_points([])
     assert df.empty and "latency_ms" in df.columns

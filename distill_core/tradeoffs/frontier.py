@@ -16,7 +16,10 @@ from ..experiments.base import display_name
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "assets" / "reference"
 
-METHODS = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "distilled")}  # the report's keys
+# the report's keys; "pseudo" (the student on the teacher's argmax labels of the extra text) only in newer runs
+METHODS = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "pseudo", "distilled")}
+REQUIRED = ("teacher", "baseline", "distilled")  # every comparison report has these
+TRAINED_ON = {"baseline": "hard labels", "pseudo": "teacher's labels", "distilled": "distilled"}
 WORD_STUDENTS = {"bilstm": "BiLSTM student", "cnn": "CNN student"}  # DistillSpec.student_kind -> what a point is called
 
 FRONTIER_COLUMNS = [
@@ -43,6 +46,8 @@ def is_distill_report(report) -> bool:
         return False
     for name in METHODS:
         result = report["results"].get(name)
+        if result is None and name not in REQUIRED:
+            continue
         if not isinstance(result, dict) or not isinstance(result.get("per_seed"), list):
             return False
         if not all(isinstance(m, dict) and isinstance(m.get("accuracy"), (int, float)) for m in result["per_seed"]):
@@ -130,7 +135,7 @@ def run_points(entry: RunEntry) -> list[dict]:
         points.append({
             "run": entry.label, "source": entry.source, "run_id": entry.run_id, "task": task, "model": model,
             "method": METHODS[model], "student_layers": n_layers,
-            "name": METHODS[model] if model == "teacher" else f"{who}, {'distilled' if model == 'distilled' else 'hard labels'}",
+            "name": METHODS[model] if model == "teacher" else f"{who}, {TRAINED_ON[model]}",
             "accuracy": mean_accuracy(accs), "accuracy_std": std_accuracy(accs), "seeds": len(accs),
             "parameters": int(result.get("parameters") or 0), "size_mb": float(result.get("size_mb") or float("nan")),
             "latency_ms": float(lat) if lat is not None else float("nan"), "latency_source": "recorded with the run",
@@ -217,17 +222,18 @@ def budget_summary(df, budget_ms: float) -> dict:
     return {"budget_ms": budget_ms, "meets": int(len(meets)), "timed": int(len(timed)), "best": best, "fastest": fastest}
 
 
-def distilled_vs_hard(df) -> list[int]:
-    """Per run, the distilled student against the same student on hard labels: +1 better, -1 worse, 0 within
-    the seed spread (the experiments' one rule)."""
+def distilled_vs_hard(df, other: str = "baseline") -> list[int]:
+    """Per run, the distilled student against the same student on hard labels (``other="pseudo"``: on the teacher's
+    argmax labels of the extra text, in the runs that have one): +1 better, -1 worse, 0 within the seed spread (the
+    experiments' one rule)."""
     from ..experiments.base import against_spread
 
     out = []
     for _, part in df[df["model"] != "teacher"].groupby("run"):
         acc = dict(zip(part["model"], part["accuracy"]))
         std = dict(zip(part["model"], part["accuracy_std"]))
-        if "distilled" in acc and "baseline" in acc:
-            out.append(against_spread(acc["distilled"] - acc["baseline"], std["distilled"], std["baseline"]))
+        if "distilled" in acc and other in acc:
+            out.append(against_spread(acc["distilled"] - acc[other], std["distilled"], std[other]))
     return out
 
 

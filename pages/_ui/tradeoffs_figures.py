@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from distill_core import tradeoffs as TR
-from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, COLOR_WARN, OKABE_ITO, log_axis, style
+from pages._ui.style import COLOR_HARD, COLOR_NEUTRAL, COLOR_PSEUDO, COLOR_SOFT, COLOR_STUDENT, COLOR_TEACHER_T1, COLOR_WARN, OKABE_ITO, log_axis, style
 
-METHOD_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "distilled": COLOR_SOFT}
+METHOD_COLORS = {"teacher": COLOR_TEACHER_T1, "baseline": COLOR_HARD, "pseudo": COLOR_PSEUDO, "distilled": COLOR_SOFT}
 COLOR_FP32 = OKABE_ITO["sky"]
 COLOR_INT8 = COLOR_STUDENT
 # One colour per model wherever models (not methods) are compared.
