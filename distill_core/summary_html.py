@@ -126,8 +126,8 @@ def _bars_from_table(rows: list[dict]) -> dict[str, float] | None:
     return {" · ".join(str(r[k]) for k in names): r[metric] for r in rows}
 
 
-def _run_html(run: dict) -> str:
-    out = f"<p>{escape(run.get('text', ''))}</p>" if run.get("text") else ""
+def _run_html(run: dict, with_text: bool = True) -> str:
+    out = f"<p>{escape(run.get('text', ''))}</p>" if run.get("text") and with_text else ""
     table = run.get("table") or []
     bars = run.get("bars") or _bars_from_table(table)
     if bars:
@@ -142,7 +142,9 @@ def _step_html(step: StepRecord) -> str:
             + (f"<p><strong>Question:</strong> {escape(step.question)}</p>" if step.question else "")
             + f'<div class="pair"><div class="box"><strong>Your prediction</strong><br>{pred}</div>'
             f'<div class="box"><strong>Measured</strong><br>{res}</div></div>'
-            + "".join(_run_html(r) for r in step.runs))
+            # a run's text already in the Measured box (the last run's) is not written a second time under it
+            + "".join(_run_html(r, with_text=not (i == len(step.runs) - 1 and r.get("text", "") in step.result))
+                      for i, r in enumerate(step.runs)))
     return f"<section>{body}</section>"
 
 

@@ -275,6 +275,10 @@ def test_the_summary_is_valid_html_with_predictions_results_runs_and_the_correct
     text = " ".join(p.text)
     assert "No clear difference" in text and "About 0.3" in text
     assert "Run 3: within the seed spread." in text and "reference for temperature" in text
+    assert html.count("Run 3: within the seed spread.") == 1  # in the Measured box, not repeated under it
+    earlier = {"text": "Run 2: an earlier run.", "bars": None, "table": None}
+    both = summary_html(preds, {"distill": [earlier, run]}, lambda s: "", findings())
+    assert both.count("Run 2: an earlier run.") == 1 and both.count("Run 3: within the seed spread.") == 1
     assert "svg" in p.tags and "table" in p.tags  # the run's chart, as an image, and its table
     assert 'reduction="batchmean"' in text and "token_type_ids" in text and "cached" in text
     assert "script" not in p.tags and "link" not in p.tags and 'src="' not in html  # self-contained: nothing to fetch
