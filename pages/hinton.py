@@ -92,8 +92,7 @@ def table_section(t: float) -> None:
         with c2:
             st.dataframe(mnist_table(report), hide_index=True, width="stretch")
             st.markdown(f"**{report.table_verdict(t)}**")
-            for other in (v for v in temps if v != t):
-                st.caption(report.table_verdict(other))
+            st.caption(report.other_temperatures_line(t))
         st.caption(headroom(report) + " " + table_caption(report, source))
     live_run("hn_table", "Run the table live", live_table_spec, keep_table_live,
              "Retrains one seed of the table on this machine: the teacher (cached after its first run, and shared with "

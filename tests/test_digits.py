@@ -210,3 +210,13 @@ def test_table_command_writes_what_the_page_reads(tmp_path, monkeypatch, capsys)
 def test_one_seed_has_no_spread_to_judge_by():
     one = _synthetic([30], [20])
     assert "one seed" in one.table_verdict(20.0) and "helped" not in one.table_verdict(20.0)
+    assert one.other_temperatures_line(4.0) == "At the other temperatures: T = 20, 10.0 fewer errors; one seed, so no spread to judge by."
+
+
+def test_the_other_temperatures_are_one_line_with_the_spread_rule():
+    helped = _synthetic([30, 32, 31], [20, 21, 22])
+    noise = helped.table_gain(20.0)["spread"]
+    assert helped.other_temperatures_line(4.0) == f"At the other temperatures: T = 20, 10.0 fewer errors (beyond the seed spread, ±{noise:.1f})."
+    assert helped.other_temperatures_line(20.0) == ""  # the only temperature is the one shown in bold
+    worse = _synthetic([20, 21, 22], [30, 32, 31])
+    assert "T = 20, 10.0 more errors (beyond the seed spread" in worse.other_temperatures_line(4.0)

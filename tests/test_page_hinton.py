@@ -67,6 +67,8 @@ def test_table_draws_its_own_reference_beside_hintons(lab_home, monkeypatch):
     shown = min(report.spec["temperatures"], key=lambda v: abs(v - 8.0))  # the default slider T, or the nearest
     text = " ".join(m.value for m in at.markdown)
     assert report.table_verdict(shown) in text
+    assert report.other_temperatures_line(shown).startswith("At the other temperatures: T = ")
+    assert report.other_temperatures_line(shown) in [c.value for c in at.caption]  # one line, not a verdict per T
     assert any(f"of {report.test_size}" in str(c) for df in at.dataframe for c in df.value.columns)
 
 

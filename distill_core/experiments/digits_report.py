@@ -103,6 +103,19 @@ class DigitsReport:
         return (f"Soft targets made no clear difference: at T = {t:g} the distilled student made {abs(gain):.1f} "
                 f"{'fewer' if gain >= 0 else 'more'} errors than on hard labels, within the seed spread (±{noise:.1f} errors).")
 
+    def other_temperatures_line(self, shown: float) -> str:
+        """The table's other temperatures in one line (the page's bold verdict is for ``shown``):
+        "At the other temperatures: T = 4, 0.6 fewer errors (within the seed spread, ±3.6); T = 20, ..."."""
+        words = {1: "beyond the seed spread", -1: "beyond the seed spread", 0: "within the seed spread"}
+        temps = [t for t in sorted(float(v) for v in self.table()["temperature"].dropna()) if t != shown]
+        gains = [(t, g) for t in temps if (g := self.table_gain(t)) is not None]
+        if not gains:
+            return ""
+        one_seed = self.table()["seeds"].min() < 2
+        say = lambda t, g: (f"T = {t:g}, {abs(g['gain']):.1f} {'fewer' if g['gain'] >= 0 else 'more'} errors"
+                            + ("" if one_seed else f" ({words[g['verdict']]}, ±{g['spread']:.1f})"))
+        return "At the other temperatures: " + "; ".join(say(t, g) for t, g in gains) + ("; one seed, so no spread to judge by." if one_seed else ".")
+
     def reading(self, parts: tuple[str, ...] = ("table", "omitted")) -> list[str]:
         """Plain sentences for the page and the CLI: what the runs show, with the seed spread."""
         lines = []
