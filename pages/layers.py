@@ -218,7 +218,7 @@ with c1:
     st.button("Reset", key="ly_reset", icon=":material/restart_alt:", on_click=reset_page, args=(DEFAULTS, "ly_", ("ly_run_id",)))
     base = default_map(strategy, k)
     kept = None if random_init else kept_layers(strategy if strategy in ("first", "last", "tinybert") else "every other", k)
-    st.caption("Edit the table to make your own map: teacher hidden 0 is the embeddings, 1 to 6 its layers; empty = not matched. "
+    st.caption("Edit the table to make your own map: teacher hidden 0 is the embeddings, 1 to 6 its layers; None (a cleared cell) = not matched. "
                "PKD leaves the embeddings and the last layer to the logits term.")
     edited = st.data_editor(
         map_table(base, k), hide_index=True, width="stretch", key=f"ly_map_{strategy}_{k}",
