@@ -288,12 +288,10 @@ def _settings() -> tuple:
 def keep_spare(on: bool = True) -> None:
     """Keep a spare child ready from now on (the app's choice; ``DISTILL_LAB_SPARE_CHILD=0`` refuses)."""
     _Spare.wanted = on and os.environ.get("DISTILL_LAB_SPARE_CHILD", "1").strip() != "0"
-    spare = None if _Spare.wanted else _take_spare()
     if _Spare.wanted:
         _start_spare()
-    elif spare is not None:  # a live one with the current settings (_take_spare has stopped any other)
-        spare[1].put(None)
-        _stop(spare[0], wait_s=2.0)
+    else:
+        _retire(_take_spare())
 
 
 def _spawn(preload: tuple[str, ...]) -> tuple:
@@ -323,11 +321,18 @@ def _take_spare():
         spare, _Spare.current = _Spare.current, None
         stale = _Spare.settings != _settings()
     if spare is not None and (stale or not spare[0].is_alive()):
-        if spare[0].is_alive():
-            spare[1].put(None)
-        _stop(spare[0], wait_s=2.0)
+        _retire(spare)
         return None
     return spare
+
+
+def _retire(spare) -> None:
+    """Tell a spare child there is no job for it (None), and stop it; nothing when there is none."""
+    if spare is None:
+        return
+    if spare[0].is_alive():
+        spare[1].put(None)
+    _stop(spare[0], wait_s=2.0)
 
 
 def run_in_process(run_fn: RunFn, spec, call: dict, on_event, cancel: threading.Event, on_start=None) -> dict:

@@ -287,7 +287,7 @@ def section_frontier(df: pd.DataFrame, m: TR.Measurement | None) -> None:
         notes.append("Latency as recorded when each run was made (reference runs: on the 2-core machine that produced them). "
                      "Press 'Measure on this machine' above to re-time the same architectures here.")
     st.caption(" ".join(notes))
-    wins, soft = TR.distilled_vs_hard(df), TR.distilled_vs_hard(df, "pseudo")
+    wins, soft = TR.distilled_vs(df), TR.distilled_vs(df, "pseudo")
     count = lambda w: f"better in {w.count(1)}, no clear difference in {w.count(0)}, worse in {w.count(-1)} of {len(w)}"
     if wins:
         st.caption(

@@ -194,8 +194,8 @@ def test_a_run_with_a_student_on_the_teachers_labels_puts_it_on_the_frontier_and
     df = TR.frontier_points(entries)
     pseudo = df[df["model"] == "pseudo"]
     assert list(pseudo["name"]) == ["3-layer student, teacher's labels"] and pseudo.iloc[0]["accuracy"] == pytest.approx(0.865)
-    assert TR.distilled_vs_hard(df) == [1, 1]  # both runs: distilled beyond the spread over hard labels
-    assert TR.distilled_vs_hard(df, "pseudo") == [0]  # only the new run has the student that isolates the soft targets
+    assert TR.distilled_vs(df) == [1, 1]  # both runs: distilled beyond the spread over hard labels
+    assert TR.distilled_vs(df, "pseudo") == [0]  # only the new run has the student that isolates the soft targets
     broken = fake_report([0], 0.9, [0.7], [0.8])
     broken["results"]["pseudo"] = {"per_seed": "not a list"}
     from distill_core.tradeoffs.frontier import is_distill_report

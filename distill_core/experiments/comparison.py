@@ -173,7 +173,7 @@ class DistillReport(ReportBase):
             parts.append(f"Distillation made no clear difference: {pct(d)} distilled vs {pct(ref)} {on_ref}, "
                          f"within the seed spread ({100 * noise:.1f} points).")
         parts.append(self._credit(b))
-        if len(d.per_seed) < 2:
+        if self._one_seed():
             parts.append("With one seed there is no spread to judge this against: a second seed can move a student by a few "
                          "points, so run Workshop or Thorough before concluding.")
         retention = d.mean("accuracy") / t.mean("accuracy") if t.mean("accuracy") else float("nan")

@@ -18,6 +18,11 @@ TABLE_METRICS = ["errors", "accuracy", "val_errors"]
 OMITTED_METRICS = ["omitted_recall", "omitted_recall_corrected", "accuracy", "accuracy_corrected", "errors", "errors_corrected", "bias"]
 
 
+def _errors(gain: float) -> str:
+    """Hard-label minus distilled test errors, in words: "0.6 fewer errors", "2.0 more errors"."""
+    return f"{abs(gain):.1f} {'fewer' if gain >= 0 else 'more'} errors"
+
+
 @dataclass
 class DigitsReport:
     spec: dict
@@ -92,16 +97,18 @@ class DigitsReport:
         if g is None:
             return ""
         gain, noise = g["gain"], g["spread"]
-        if self.table()["seeds"].min() < 2:
-            return (f"At T = {t:g} the distilled student made {abs(gain):.1f} {'fewer' if gain >= 0 else 'more'} errors than on "
-                    "hard labels: one seed, so no seed spread to judge that by.")
+        if self._one_seed():
+            return f"At T = {t:g} the distilled student made {_errors(gain)} than on hard labels: one seed, so no seed spread to judge that by."
         if g["verdict"] > 0:
             return f"Soft targets helped: at T = {t:g} the distilled student made {gain:.1f} fewer errors than on hard labels, more than the seed spread (±{noise:.1f})."
         if g["verdict"] < 0:
             return (f"Soft targets did not help here: at T = {t:g} the distilled student made {-gain:.1f} more errors "
                     f"than the same student on hard labels, beyond the seed spread (±{noise:.1f}).")
-        return (f"Soft targets made no clear difference: at T = {t:g} the distilled student made {abs(gain):.1f} "
-                f"{'fewer' if gain >= 0 else 'more'} errors than on hard labels, within the seed spread (±{noise:.1f} errors).")
+        return (f"Soft targets made no clear difference: at T = {t:g} the distilled student made {_errors(gain)} than on hard "
+                f"labels, within the seed spread (±{noise:.1f} errors).")
+
+    def _one_seed(self) -> bool:
+        return self.table()["seeds"].min() < 2
 
     def other_temperatures_line(self, shown: float) -> str:
         """The table's other temperatures in one line (the page's bold verdict is for ``shown``):
@@ -111,8 +118,8 @@ class DigitsReport:
         gains = [(t, g) for t in temps if (g := self.table_gain(t)) is not None]
         if not gains:
             return ""
-        one_seed = self.table()["seeds"].min() < 2
-        say = lambda t, g: (f"T = {t:g}, {abs(g['gain']):.1f} {'fewer' if g['gain'] >= 0 else 'more'} errors"
+        one_seed = self._one_seed()
+        say = lambda t, g: (f"T = {t:g}, {_errors(g['gain'])}"
                             + ("" if one_seed else f" ({words[g['verdict']]}, ±{g['spread']:.1f})"))
         return "At the other temperatures: " + "; ".join(say(t, g) for t, g in gains) + ("; one seed, so no spread to judge by." if one_seed else ".")
 

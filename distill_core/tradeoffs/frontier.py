@@ -19,7 +19,8 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "assets" / "reference"
 # the report's keys; "pseudo" (the student on the teacher's argmax labels of the extra text) only in newer runs
 METHODS = {key: display_name(key).capitalize() for key in ("teacher", "baseline", "pseudo", "distilled")}
 REQUIRED = ("teacher", "baseline", "distilled")  # every comparison report has these
-TRAINED_ON = {"baseline": "hard labels", "pseudo": "teacher's labels", "distilled": "distilled"}
+# a student point's name after its architecture: "3-layer student, teacher's labels" (display_name's "student, ...")
+TRAINED_ON = {key: display_name(key).removeprefix("student, ") for key in METHODS if key != "teacher"}
 WORD_STUDENTS = {"bilstm": "BiLSTM student", "cnn": "CNN student"}  # DistillSpec.student_kind -> what a point is called
 
 FRONTIER_COLUMNS = [
@@ -222,7 +223,7 @@ def budget_summary(df, budget_ms: float) -> dict:
     return {"budget_ms": budget_ms, "meets": int(len(meets)), "timed": int(len(timed)), "best": best, "fastest": fastest}
 
 
-def distilled_vs_hard(df, other: str = "baseline") -> list[int]:
+def distilled_vs(df, other: str = "baseline") -> list[int]:
     """Per run, the distilled student against the same student on hard labels (``other="pseudo"``: on the teacher's
     argmax labels of the extra text, in the runs that have one): +1 better, -1 worse, 0 within the seed spread (the
     experiments' one rule)."""

@@ -37,7 +37,7 @@ LEARNING_RATES = {"transformer": [2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4], "word": [
 
 def learning_rates(kind: str, preset_lr: float) -> tuple[list[float], float]:
     """(the learning rates offered for this student kind, the default among them)."""
-    if kind in STEP_COST:
+    if kind in STUDENT_KINDS[1:]:  # a BiLSTM / CNN student, as in the CLI's parse_args
         return LEARNING_RATES["word"], WORD_LR
     rates = LEARNING_RATES["transformer"]
     return rates, preset_lr if preset_lr in rates else rates[-1]
